@@ -1,0 +1,64 @@
+# govhall — the two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+STAMP := $(VENV)/.installed
+MO := src/govhall/locale/zh_Hans/LC_MESSAGES/django.mo
+export DJANGO_SETTINGS_MODULE ?= govhall.conf.base
+
+.PHONY: run test venv system-deps lint types contracts migrations-check check bench e2e clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+$(MO): src/govhall/locale/zh_Hans/LC_MESSAGES/django.po $(STAMP)
+	cd src/govhall && ../../$(BIN)/govhall compilemessages -l zh_Hans -v 0
+
+run: $(STAMP) system-deps $(MO)
+	mkdir -p var
+	$(BIN)/govhall migrate --noinput -v 0
+	$(BIN)/govhall demo-load
+	@echo ""
+	@echo "govhall is starting on http://$(HOST):$(PORT)/"
+	@echo "  portal       http://$(HOST):$(PORT)/"
+	@echo "  admin        http://$(HOST):$(PORT)/admin/"
+	@echo "  API docs     http://$(HOST):$(PORT)/api/v1/docs"
+	@echo "  OpenAPI      http://$(HOST):$(PORT)/api/v1/openapi.json"
+	@echo "press Ctrl-C to stop"
+	@bash scripts/serve.sh "$(HOST)" "$(PORT)"
+
+test: $(STAMP) system-deps $(MO)
+	bash scripts/system-deps.sh --browser
+	DJANGO_SETTINGS_MODULE=govhall.conf.test $(BIN)/pytest -p no:randomly $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy src/govhall
+
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+
+migrations-check: $(STAMP)
+	$(BIN)/govhall makemigrations --check --dry-run
+
+check: lint types contracts migrations-check
+
+bench: $(STAMP) system-deps
+	bash bench/run.sh
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""The platform's HTTP API (django-ninja): one OpenAPI document under /api/v1/."""

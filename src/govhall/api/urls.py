@@ -1,0 +1,86 @@
+"""The one NinjaAPI instance: routers of every domain app, problem+json errors, UTF-8 JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
+
+from govhall.catalog.api import router as catalog_router
+from govhall.core.api import router as core_router
+from govhall.core.errors import DomainError, ValidationFailed
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class UTF8JSONRenderer(BaseRenderer):
+    """JSON with Chinese as characters, not ``\\uXXXX`` escapes."""
+
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
+
+
+api = NinjaAPI(
+    title="govhall API",
+    version="1",
+    description="一体化在线政务服务平台 govhall — public and staff API.",
+    renderer=UTF8JSONRenderer(),
+    urls_namespace="api-v1",
+)
+api.add_router("/calendar/", core_router)
+api.add_router("/catalog/", catalog_router)
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict[str, str]]) -> HttpResponse:
+    """An RFC 9457 problem document."""
+    body = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "errors": errors,
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_JSON
+    )
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    errors = [error.as_dict() for error in exc.errors] if isinstance(exc, ValidationFailed) else []
+    return problem(exc.status, str(exc.title), str(exc.detail), errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path")]
+        field = ".".join(location) or "request"
+        errors.append(
+            {
+                "field": field,
+                "code": f"{field}.{error.get('type', 'invalid')}",
+                "message": _("This value is invalid: %(reason)s") % {"reason": error.get("msg", "")},
+            }
+        )
+    return problem(422, _("Invalid input"), _("The request contains invalid fields."), errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(exc.status_code, str(exc.message), str(exc.message), [])
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(401, _("Authentication required"), _("Log in to use this endpoint."), [])

@@ -1,0 +1,1 @@
+"""The catalog of government service items: codes, implementations, guides, publications."""

@@ -1,0 +1,238 @@
+"""Catalog reads: search, guides, the consistency report, publication diffs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from govhall.catalog.models import (
+    UNIFORM_ELEMENTS,
+    HandlingItem,
+    Implementation,
+    ItemVersion,
+    Publication,
+    VersionState,
+)
+from govhall.core.search import fts5_match, query_tokens, tsquery
+
+FTS_TABLE = "catalog_implementation_fts"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFilters:
+    q: str = ""
+    region: str = ""  # a region code; matches the region and everything under it
+    item_type: str = ""  # two-digit code
+    item_list: str = ""
+    department: str = ""  # department uuid or credit code
+    theme: str = ""  # theme key
+    audience: str = ""  # person | organization
+
+
+def _match_tokens(queryset: QuerySet[Implementation], tokens: list[str]) -> QuerySet[Implementation]:
+    if connection.vendor == "postgresql":
+        return queryset.extra(
+            where=[
+                "to_tsvector('simple'::regconfig, catalog_implementation.search_tokens)"
+                " @@ to_tsquery('simple'::regconfig, %s)"
+            ],
+            params=[tsquery(tokens)],
+        )
+    return queryset.extra(
+        where=[f"catalog_implementation.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],
+        params=[fts5_match(tokens)],
+    )
+
+
+def implementation_search(filters: ItemFilters) -> QuerySet[Implementation]:
+    """Active implementations with a published guide that match every filter.
+
+    Text matches through the segmented tokens index; when that finds nothing, a substring
+    match on the name (pg_trgm on PostgreSQL) catches what segmentation split differently.
+    """
+    queryset = Implementation.objects.filter(
+        is_active=True, handling_items__versions__state=VersionState.PUBLISHED
+    ).distinct()
+    if filters.region:
+        from govhall.core.models import Region
+
+        region = Region.objects.filter(code__startswith=filters.region[:12]).order_by("code").first()
+        prefix = region.prefix if region else filters.region
+        # An item is relevant to a place when it is implemented there or above it.
+        ancestors = [prefix[:n] for n in (2, 4, 6, 9, 12) if n <= len(prefix)]
+        queryset = queryset.filter(
+            Q(region__prefix__startswith=prefix) | Q(region__prefix__in=ancestors)
+        )
+    if filters.item_type:
+        queryset = queryset.filter(item_type__code=filters.item_type)
+    if filters.item_list:
+        queryset = queryset.filter(base_item__item_list=filters.item_list)
+    if filters.department:
+        queryset = queryset.filter(
+            Q(department__credit_code=filters.department)
+            | Q(department__uuid=filters.department if _is_uuid(filters.department) else None)
+        )
+    if filters.theme:
+        queryset = queryset.filter(base_item__themes__key=filters.theme)
+    if filters.audience == "person":
+        queryset = queryset.filter(base_item__for_persons=True)
+    elif filters.audience == "organization":
+        queryset = queryset.filter(base_item__for_organizations=True)
+    query = filters.q.strip()
+    if query:
+        tokens = query_tokens(query)
+        matched = _match_tokens(queryset, tokens) if tokens else queryset.none()
+        if tokens and matched.exists():
+            queryset = matched
+        else:
+            queryset = queryset.filter(Q(name__icontains=query) | Q(base_code=query))
+        queryset = queryset.annotate(
+            relevance=Case(
+                When(name=query, then=Value(0)),
+                When(name__startswith=query, then=Value(1)),
+                When(name__contains=query, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        ).order_by("relevance", "region__code", "implementation_code")
+    else:
+        queryset = queryset.order_by("region__code", "implementation_code")
+    return queryset.select_related("department", "region", "item_type")
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def published_versions() -> QuerySet[ItemVersion]:
+    return ItemVersion.objects.filter(state=VersionState.PUBLISHED).prefetch_related(
+        "materials", "special_procedures"
+    )
+
+
+def implementation_guide(implementation_code: str) -> Implementation | None:
+    """One implementation with its handling items' published guides, in two queries' worth."""
+    handling = HandlingItem.objects.order_by("handling_code").prefetch_related(
+        Prefetch("versions", queryset=published_versions(), to_attr="published")
+    )
+    return (
+        Implementation.objects.filter(implementation_code=implementation_code, is_active=True)
+        .select_related("department", "region", "item_type", "base_item", "entrusted_department")
+        .prefetch_related(
+            Prefetch("handling_items", queryset=handling),
+            "base_item__themes",
+            "base_item__intermediary_services",
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Deviation:
+    implementation_code: str
+    department: str
+    element: str
+    base_value: str
+    implementation_value: str
+
+
+def consistency_report(*, region_prefix: str | None = None) -> list[Deviation]:
+    """Every implementation whose uniform elements differ from its base item's."""
+    rows = Implementation.objects.select_related("base_item", "department")
+    if region_prefix:
+        rows = rows.filter(region__prefix__startswith=region_prefix)
+    deviations: list[Deviation] = []
+    for implementation in rows.order_by("implementation_code").iterator(chunk_size=2000):
+        base = implementation.base_item
+        for element in UNIFORM_ELEMENTS:
+            if element == "item_type":
+                base_value, own_value = base.item_type_id, implementation.item_type_id
+            else:
+                base_value, own_value = getattr(base, element), getattr(implementation, element)
+            if element == "base_code":
+                own_value = implementation.implementation_code[19:]
+            if base_value != own_value:
+                deviations.append(
+                    Deviation(
+                        implementation.implementation_code,
+                        implementation.department.name,
+                        element,
+                        str(base_value),
+                        str(own_value),
+                    )
+                )
+    return deviations
+
+
+#: Guide fields compared between publications.
+DIFF_FIELDS = (
+    "case_kind",
+    "legal_limit_days",
+    "promised_limit_days",
+    "conditions",
+    "visits",
+    "online_handling",
+    "fee_charged",
+    "fee_standard",
+    "result_name",
+)
+
+
+@dataclass(slots=True)
+class PublicationDiff:
+    added: list[dict[str, Any]] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+
+    def rows(self) -> list[tuple[str, str, str, str, str]]:
+        """Flat rows (change, handling code, name, field, detail) for export."""
+        result = [("added", r["handling_code"], r["name"], "", f"v{r['version']}") for r in self.added]
+        result += [("removed", r["handling_code"], r["name"], "", f"v{r['version']}") for r in self.removed]
+        for row in self.changed:
+            for name, (old, new) in row["fields"].items():
+                result.append(("changed", row["handling_code"], row["name"], name, f"{old} → {new}"))
+        return result
+
+
+def _entries(publication: Publication) -> dict[str, ItemVersion]:
+    versions = ItemVersion.objects.filter(
+        pk__in=publication.entries.values("version_id")
+    ).select_related("handling_item").prefetch_related("materials")
+    return {version.handling_item.handling_code: version for version in versions}
+
+
+def publication_diff(old: Publication, new: Publication) -> PublicationDiff:
+    """What changed between two publications, item by item and field by field."""
+    before, after = _entries(old), _entries(new)
+    diff = PublicationDiff()
+    for code in sorted(after.keys() - before.keys()):
+        version = after[code]
+        diff.added.append({"handling_code": code, "name": version.handling_item.name, "version": version.number})
+    for code in sorted(before.keys() - after.keys()):
+        version = before[code]
+        diff.removed.append({"handling_code": code, "name": version.handling_item.name, "version": version.number})
+    for code in sorted(before.keys() & after.keys()):
+        old_version, new_version = before[code], after[code]
+        if old_version.pk == new_version.pk:
+            continue
+        fields = {
+            name: (getattr(old_version, name), getattr(new_version, name))
+            for name in DIFF_FIELDS
+            if getattr(old_version, name) != getattr(new_version, name)
+        }
+        old_materials = [m.name for m in old_version.materials.all()]
+        new_materials = [m.name for m in new_version.materials.all()]
+        if old_materials != new_materials:
+            fields["materials"] = ("、".join(old_materials), "、".join(new_materials))
+        fields["version"] = (old_version.number, new_version.number)
+        diff.changed.append({"handling_code": code, "name": new_version.handling_item.name, "fields": fields})
+    return diff

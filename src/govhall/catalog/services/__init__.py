@@ -1,0 +1,1 @@
+"""Catalog writes. Every function is keyword-only, runs in one transaction and audits."""

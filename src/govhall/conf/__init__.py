@@ -1,0 +1,1 @@
+"""Settings profiles: ``base`` (embedded default, reads the environment), ``test``, ``production``."""

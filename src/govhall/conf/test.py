@@ -1,0 +1,14 @@
+"""Test profile: the base settings with fast hashing and tasks run in-process."""
+
+from govhall.conf.base import *  # noqa: F403
+from govhall.conf.base import DATABASES, TASKS
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS["default"] = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = ":memory:"
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,1 @@
+"""Shared kernel: base models, regions, departments, identifiers, calendar, audit, search."""

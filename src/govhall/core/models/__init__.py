@@ -1,0 +1,22 @@
+"""Kernel models."""
+
+from govhall.core.models.audit import AuditHead, AuditRecord
+from govhall.core.models.base import PublicModel
+from govhall.core.models.calendar import CalendarDay, CalendarSource, CalendarYear, DayKind
+from govhall.core.models.department import AuthorityNature, Department
+from govhall.core.models.region import PREFIX_LENGTH, Region, RegionLevel
+
+__all__ = [
+    "PREFIX_LENGTH",
+    "AuditHead",
+    "AuditRecord",
+    "AuthorityNature",
+    "CalendarDay",
+    "CalendarSource",
+    "CalendarYear",
+    "DayKind",
+    "Department",
+    "PublicModel",
+    "Region",
+    "RegionLevel",
+]

@@ -1,0 +1,1 @@
+"""Demo data for Guizhou and the synthetic large-catalog generator."""

@@ -1,0 +1,26 @@
+"""``govhall demo-load``: load the Guizhou demo data (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from govhall.demo.loader import DEMO_ACCOUNTS, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the Guizhou demo catalog, departments and accounts. Running it again is harmless."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = demo_load()
+        self.stdout.write(
+            f"demo data: +{report.departments} departments, +{report.base_items} base items, "
+            f"+{report.implementations} implementations, +{report.versions} guides, "
+            f"+{report.agencies} agencies, +{report.experts} experts"
+        )
+        for note in report.notes:
+            self.stdout.write(note)
+        self.stdout.write("demo accounts (development only):")
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.username} / {account.password}  ({account.display_name})")

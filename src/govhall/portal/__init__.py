@@ -1,0 +1,1 @@
+"""The citizens' and enterprises' portal (server-rendered, works without JavaScript)."""
