@@ -64,13 +64,16 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path")]
+        location = [
+            str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path")
+        ]
         field = ".".join(location) or "request"
         errors.append(
             {
                 "field": field,
                 "code": f"{field}.{error.get('type', 'invalid')}",
-                "message": _("This value is invalid: %(reason)s") % {"reason": error.get("msg", "")},
+                "message": _("This value is invalid: %(reason)s")
+                % {"reason": error.get("msg", "")},
             }
         )
     return problem(422, _("Invalid input"), _("The request contains invalid fields."), errors)

@@ -56,16 +56,16 @@ def _validate_filters(query: ItemListQuery) -> None:
     if query.type and (not query.type.isdigit() or len(query.type) != 2):
         errors.append(FieldError("type", "type.format", _("An item type code has 2 digits.")))
     if query.audience and query.audience not in ("person", "organization"):
-        errors.append(FieldError("audience", "audience.unknown", _("Not one of the allowed values.")))
+        errors.append(
+            FieldError("audience", "audience.unknown", _("Not one of the allowed values."))
+        )
     if errors:
         raise ValidationFailed(errors)
     if query.region:
         from govhall.core.models import Region
 
         if not Region.objects.filter(code__startswith=query.region.ljust(6, "0")[:6]).exists():
-            raise ValidationFailed(
-                [FieldError("region", "region.unknown", _("No such region."))]
-            )
+            raise ValidationFailed([FieldError("region", "region.unknown", _("No such region."))])
 
 
 @router.get(
@@ -336,7 +336,10 @@ def item_detail(request: HttpRequest, implementation_code: str) -> ItemDetail:
         entrusted_department=_department(implementation.entrusted_department),
         service_objects=[
             name
-            for name, flag in (("person", base.for_persons), ("organization", base.for_organizations))
+            for name, flag in (
+                ("person", base.for_persons),
+                ("organization", base.for_organizations),
+            )
             if flag
         ],
         themes=[theme.key for theme in base.themes.all()],

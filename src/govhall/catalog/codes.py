@@ -22,15 +22,15 @@ ORIGINS = {"00": _("National catalogue"), "52": _("Provincial item")}
 LEGACY_ORIGIN = "52"
 
 
-def base_code_errors(code: str, *, item_type_code: str | None, field: str = "base_code") -> list[FieldError]:
+def base_code_errors(
+    code: str, *, item_type_code: str | None, field: str = "base_code"
+) -> list[FieldError]:
     """Every reason ``code`` is not a valid 基本编码 for an item of ``item_type_code``."""
     if not BASE_CODE.match(code or ""):
         return [FieldError(field, "base_code.format", _("A base code is 12 digits."))]
     errors = []
     if code[:2] not in ORIGINS:
-        errors.append(
-            FieldError(field, "base_code.origin", _("A base code starts with 00 or 52."))
-        )
+        errors.append(FieldError(field, "base_code.origin", _("A base code starts with 00 or 52.")))
     if item_type_code is not None and code[2:4] != item_type_code:
         errors.append(
             FieldError(
@@ -64,11 +64,14 @@ def implementation_code_errors(code: str, field: str = "implementation_code") ->
     """Check the structure of a 实施编码 (31 characters)."""
     if len(code or "") != 31:
         return [
-            FieldError(field, "implementation_code.length", _("An implementation code has 31 characters."))
+            FieldError(
+                field, "implementation_code.length", _("An implementation code has 31 characters.")
+            )
         ]
     check = check_credit_code(code[:18], field_name=field)
     errors = [
-        FieldError(field, "implementation_code.credit_code", error.message) for error in check.errors
+        FieldError(field, "implementation_code.credit_code", error.message)
+        for error in check.errors
     ]
     if not code[18].isdigit():
         errors.append(

@@ -19,6 +19,10 @@ from govhall.catalog.models import (
 from govhall.core.search import fts5_match, query_tokens, tsquery
 
 FTS_TABLE = "catalog_implementation_fts"
+_FTS_WHERE = (
+    "catalog_implementation.id IN "
+    "(SELECT rowid FROM catalog_implementation_fts WHERE catalog_implementation_fts MATCH %s)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,17 +36,19 @@ class ItemFilters:
     audience: str = ""  # person | organization
 
 
-def _match_tokens(queryset: QuerySet[Implementation], tokens: list[str]) -> QuerySet[Implementation]:
+def _match_tokens(
+    queryset: QuerySet[Implementation], tokens: list[str]
+) -> QuerySet[Implementation]:
     if connection.vendor == "postgresql":
-        return queryset.extra(
+        return queryset.extra(  # noqa: S610 - bound parameters; no user text in the SQL
             where=[
                 "to_tsvector('simple'::regconfig, catalog_implementation.search_tokens)"
                 " @@ to_tsquery('simple'::regconfig, %s)"
             ],
             params=[tsquery(tokens)],
         )
-    return queryset.extra(
-        where=[f"catalog_implementation.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],
+    return queryset.extra(  # noqa: S610 - bound parameters; no user text in the SQL
+        where=[_FTS_WHERE],
         params=[fts5_match(tokens)],
     )
 
@@ -59,7 +65,9 @@ def implementation_search(filters: ItemFilters) -> QuerySet[Implementation]:
     if filters.region:
         from govhall.core.models import Region
 
-        region = Region.objects.filter(code__startswith=filters.region[:12]).order_by("code").first()
+        region = (
+            Region.objects.filter(code__startswith=filters.region[:12]).order_by("code").first()
+        )
         prefix = region.prefix if region else filters.region
         # An item is relevant to a place when it is implemented there or above it.
         ancestors = [prefix[:n] for n in (2, 4, 6, 9, 12) if n <= len(prefix)]
@@ -195,18 +203,26 @@ class PublicationDiff:
 
     def rows(self) -> list[tuple[str, str, str, str, str]]:
         """Flat rows (change, handling code, name, field, detail) for export."""
-        result = [("added", r["handling_code"], r["name"], "", f"v{r['version']}") for r in self.added]
-        result += [("removed", r["handling_code"], r["name"], "", f"v{r['version']}") for r in self.removed]
+        result = [
+            ("added", r["handling_code"], r["name"], "", f"v{r['version']}") for r in self.added
+        ]
+        result += [
+            ("removed", r["handling_code"], r["name"], "", f"v{r['version']}") for r in self.removed
+        ]
         for row in self.changed:
             for name, (old, new) in row["fields"].items():
-                result.append(("changed", row["handling_code"], row["name"], name, f"{old} → {new}"))
+                result.append(
+                    ("changed", row["handling_code"], row["name"], name, f"{old} → {new}")
+                )
         return result
 
 
 def _entries(publication: Publication) -> dict[str, ItemVersion]:
-    versions = ItemVersion.objects.filter(
-        pk__in=publication.entries.values("version_id")
-    ).select_related("handling_item").prefetch_related("materials")
+    versions = (
+        ItemVersion.objects.filter(pk__in=publication.entries.values("version_id"))
+        .select_related("handling_item")
+        .prefetch_related("materials")
+    )
     return {version.handling_item.handling_code: version for version in versions}
 
 
@@ -216,10 +232,14 @@ def publication_diff(old: Publication, new: Publication) -> PublicationDiff:
     diff = PublicationDiff()
     for code in sorted(after.keys() - before.keys()):
         version = after[code]
-        diff.added.append({"handling_code": code, "name": version.handling_item.name, "version": version.number})
+        diff.added.append(
+            {"handling_code": code, "name": version.handling_item.name, "version": version.number}
+        )
     for code in sorted(before.keys() - after.keys()):
         version = before[code]
-        diff.removed.append({"handling_code": code, "name": version.handling_item.name, "version": version.number})
+        diff.removed.append(
+            {"handling_code": code, "name": version.handling_item.name, "version": version.number}
+        )
     for code in sorted(before.keys() & after.keys()):
         old_version, new_version = before[code], after[code]
         if old_version.pk == new_version.pk:
@@ -234,5 +254,7 @@ def publication_diff(old: Publication, new: Publication) -> PublicationDiff:
         if old_materials != new_materials:
             fields["materials"] = ("、".join(old_materials), "、".join(new_materials))
         fields["version"] = (old_version.number, new_version.number)
-        diff.changed.append({"handling_code": code, "name": new_version.handling_item.name, "fields": fields})
+        diff.changed.append(
+            {"handling_code": code, "name": new_version.handling_item.name, "fields": fields}
+        )
     return diff

@@ -1,1 +1,1 @@
-"""Settings profiles: ``base`` (embedded default, reads the environment), ``test``, ``production``."""
+"""Settings profiles: ``base`` (the embedded default), ``test`` and ``production``."""

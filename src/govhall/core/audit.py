@@ -6,10 +6,10 @@ so the record commits or rolls back with the change it describes.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-import datetime as _dt
 from datetime import datetime
 from typing import Any
 

@@ -132,7 +132,9 @@ def parse_schedule(text: str, *, year: int) -> list[ScheduleDay]:
             errors.add(field, "schedule.duplicate", _("The date appears twice."))
             continue
         if kind == DayKind.ADJUSTED_WORKING and day.weekday() < 5:
-            errors.add(field, "schedule.weekday", _("An adjusted working day must be a weekend day."))
+            errors.add(
+                field, "schedule.weekday", _("An adjusted working day must be a weekend day.")
+            )
             continue
         seen.add(day)
         days.append(ScheduleDay(day, kind, parts[2] if len(parts) > 2 else ""))

@@ -89,17 +89,35 @@ def check_id_number(raw: str, *, field_name: str = "id_number") -> IdentifierChe
     except (InvalidComponent, ValueError):
         return IdentifierCheck(
             number,
-            [_error(field_name, "id_number.birth_date", _("The birth date in the ID number is not a real date."))],
+            [
+                _error(
+                    field_name,
+                    "id_number.birth_date",
+                    _("The birth date in the ID number is not a real date."),
+                )
+            ],
         )
     if birth > datetime.date.today():
         return IdentifierCheck(
             number,
-            [_error(field_name, "id_number.birth_date", _("The birth date in the ID number lies in the future."))],
+            [
+                _error(
+                    field_name,
+                    "id_number.birth_date",
+                    _("The birth date in the ID number lies in the future."),
+                )
+            ],
         )
     if ric.calc_check_digit(number) != number[17]:
         return IdentifierCheck(
             number,
-            [_error(field_name, "id_number.checksum", _("The check character of the ID number is wrong."))],
+            [
+                _error(
+                    field_name,
+                    "id_number.checksum",
+                    _("The check character of the ID number is wrong."),
+                )
+            ],
         )
     warnings = []
     try:
@@ -154,13 +172,21 @@ def check_credit_code(
     if not code[2:8].isdigit():
         return IdentifierCheck(
             code,
-            [_error(field_name, "credit_code.area", _("Characters 3 to 8 of a credit code are the area code."))],
+            [
+                _error(
+                    field_name,
+                    "credit_code.area",
+                    _("Characters 3 to 8 of a credit code are the area code."),
+                )
+            ],
         )
     try:
         uscc.validate(code)
     except (InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength):
         problem = _error(
-            field_name, "credit_code.checksum", _("The check character of the credit code is wrong.")
+            field_name,
+            "credit_code.checksum",
+            _("The check character of the credit code is wrong."),
         )
         if allow_checksum_override:
             return IdentifierCheck(code, [], [problem])

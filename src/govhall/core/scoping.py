@@ -43,6 +43,8 @@ class StaffScope:
 
     @property
     def is_province_wide(self) -> bool:
-        return not self.is_empty and self.department_id is None and (
-            self.region_prefix is None or len(self.region_prefix) <= 2
+        return (
+            not self.is_empty
+            and self.department_id is None
+            and (self.region_prefix is None or len(self.region_prefix) <= 2)
         )

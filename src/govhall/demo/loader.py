@@ -92,10 +92,13 @@ def _region(code: str) -> Region:
 def blank_form_pdf(title: str, fields: list[str], values: dict[str, str] | None = None) -> bytes:
     """A printable form: one labelled row per field, filled in for the sample."""
     rows = "".join(
-        f"<tr><th>{html.escape(name)}</th><td>{html.escape(str((values or {}).get(name, '')))}</td></tr>"
+        f"<tr><th>{html.escape(name)}</th>"
+        f"<td>{html.escape(str((values or {}).get(name, '')))}</td></tr>"
         for name in fields
     )
     caption = "（示范文本）" if values else ""
+    signer = "张三" if values else "＿＿＿＿＿＿"
+    signed_on = "2026年11月20日" if values else "＿＿年＿＿月＿＿日"
     document = f"""<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">
 <style>
 @page {{ size: A4; margin: 20mm; }}
@@ -109,7 +112,7 @@ td {{ height: 18pt; }}
 </style></head><body>
 <h1>{html.escape(title)}{caption}</h1>
 <table>{rows}</table>
-<p class="sign">申请人（签名/盖章）：{"张三" if values else "＿＿＿＿＿＿"}　　日期：{"2026年11月20日" if values else "＿＿年＿＿月＿＿日"}</p>
+<p class="sign">申请人（签名/盖章）：{signer}　　日期：{signed_on}</p>
 </body></html>"""
     return html_to_pdf(document)
 
@@ -162,7 +165,10 @@ def _material(entry: dict[str, Any]) -> MaterialInput:
         title = form["title"]
         blank = (f"{title}.pdf", blank_form_pdf(title, form["fields"]))
         if form.get("sample"):
-            sample = (f"{title}（示范文本）.pdf", blank_form_pdf(title, form["fields"], form["sample"]))
+            sample = (
+                f"{title}（示范文本）.pdf",
+                blank_form_pdf(title, form["fields"], form["sample"]),
+            )
     return MaterialInput(
         name=entry["name"],
         legal_basis=entry.get("legal_basis", ""),
@@ -241,7 +247,9 @@ def _items(report: LoadReport, departments: dict[str, Department], actor: Any) -
             _item(report, departments, actor, entry)
 
 
-def _item(report: LoadReport, departments: dict[str, Department], actor: Any, entry: dict[str, Any]) -> None:
+def _item(
+    report: LoadReport, departments: dict[str, Department], actor: Any, entry: dict[str, Any]
+) -> None:
     base = BaseItem.objects.filter(base_code=entry["base_code"]).first()
     if base is None:
         objects = entry.get("service_objects", [])
@@ -293,7 +301,11 @@ def _item(report: LoadReport, departments: dict[str, Department], actor: Any, en
                     for key in ("promised_limit_days", "promised_waiver_reason")
                     if key in place
                 }
-                _publish(actor=actor, handling_item=item, guide=guide_input(handling["guide"], overrides=overrides))
+                _publish(
+                    actor=actor,
+                    handling_item=item,
+                    guide=guide_input(handling["guide"], overrides=overrides),
+                )
                 report.versions += 1
 
 
@@ -323,8 +335,12 @@ def _intermediaries(report: LoadReport, departments: dict[str, Department]) -> N
             },
         )
         report.agencies += int(created)
-        agency.services.set([services[code] for code in entry.get("services", []) if code in services])
-        agency.service_regions.set([_region(str(code)) for code in entry.get("service_regions", [])])
+        agency.services.set(
+            [services[code] for code in entry.get("services", []) if code in services]
+        )
+        agency.service_regions.set(
+            [_region(str(code)) for code in entry.get("service_regions", [])]
+        )
         if created:
             for qualification in entry.get("qualifications", []):
                 AgencyQualification.objects.create(
@@ -345,17 +361,21 @@ def _intermediaries(report: LoadReport, departments: dict[str, Department]) -> N
             },
         )
         report.experts += int(created)
-        expert.departments.set([departments[key] for key in entry.get("departments", []) if key in departments])
+        expert.departments.set(
+            [departments[key] for key in entry.get("departments", []) if key in departments]
+        )
 
 
 def _accounts(departments: dict[str, Department]) -> None:
     user_model = get_user_model()
     editors, _created = Group.objects.get_or_create(name="目录编辑 Catalog editors")
     editors.permissions.set(
-        Permission.objects.filter(content_type__app_label="catalog").exclude(
-            codename__startswith="delete_"
-        )
+        Permission.objects.filter(content_type__app_label="catalog")
+        .exclude(codename__startswith="delete_")
+        .exclude(codename="publish_itemversion")
     )
+    reviewers, _created = Group.objects.get_or_create(name="目录审核 Catalog reviewers")
+    reviewers.permissions.set(Permission.objects.filter(codename="publish_itemversion"))
     county_department = next(
         (d for d in departments.values() if d.region.code == "520121000000" and "民政" in d.name),
         None,
@@ -363,7 +383,9 @@ def _accounts(departments: dict[str, Department]) -> None:
     for account in DEMO_ACCOUNTS:
         if user_model.objects.filter(username=account.username).exists():
             continue
-        user = user_model(username=account.username, display_name=account.display_name, is_staff=True)
+        user = user_model(
+            username=account.username, display_name=account.display_name, is_staff=True
+        )
         if account.role == "superuser":
             user.is_superuser = True
         elif account.role == "province":
@@ -375,6 +397,8 @@ def _accounts(departments: dict[str, Department]) -> None:
         user.save()
         if account.role != "superuser":
             user.groups.add(editors)
+        if account.role == "province":
+            user.groups.add(reviewers)
 
 
 def _publications(actor: Any) -> None:

@@ -1,1 +1,1 @@
-"""Identity: accounts, staff scopes; real-name persons, organizations, OIDC and mandates grow here."""
+"""Identity: accounts and staff scopes; persons, organizations, OIDC and mandates grow here."""

@@ -61,7 +61,7 @@ class Audience(models.TextChoices):
 
 
 class Theme(PublicModel):
-    """"I want to..." browsing: life events for persons, enterprise stages for organizations."""
+    """ "I want to..." browsing: life events for persons, enterprise stages for organizations."""
 
     key = models.SlugField(_("key"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=50)

@@ -55,3 +55,6 @@ class PublicationEntry(models.Model):
                 fields=["publication", "handling_code"], name="catalog_publication_entry_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.handling_code

@@ -118,6 +118,7 @@ class ItemVersion(PublicModel):
         ordering = ["handling_item", "-number"]
         verbose_name = _("guide version")
         verbose_name_plural = _("guide versions")
+        permissions = [("publish_itemversion", _("Can publish guide versions"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["handling_item", "number"], name="catalog_version_number_unique"
@@ -143,7 +144,7 @@ class ItemVersion(PublicModel):
     def promised_limit_display(self) -> str:
         """即办件 are shown as 当场办结 (STANDARDS.md)."""
         if self.case_kind == CaseKind.INSTANT:
-            return str(_("Completed on the spot (当场办结)"))
+            return str(_("Completed on the spot"))
         return str(_("%(days)s working days") % {"days": self.promised_limit_days})
 
 
@@ -163,7 +164,10 @@ class MaterialRequirement(PublicModel):
     """申请材料: one material a guide version asks for."""
 
     version = models.ForeignKey(
-        ItemVersion, verbose_name=_("guide version"), on_delete=models.CASCADE, related_name="materials"
+        ItemVersion,
+        verbose_name=_("guide version"),
+        on_delete=models.CASCADE,
+        related_name="materials",
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=200)

@@ -44,7 +44,9 @@ class BaseItemInput:
     theme_keys: list[str] = field(default_factory=list)
 
 
-def _base_item_errors(data: BaseItemInput, errors: ErrorCollector, *, prefix: str = "") -> ItemType | None:
+def _base_item_errors(
+    data: BaseItemInput, errors: ErrorCollector, *, prefix: str = ""
+) -> ItemType | None:
     item_type = ItemType.objects.filter(code=data.item_type_code).first()
     if item_type is None:
         errors.add(f"{prefix}item_type", "item_type.unknown", _("Unknown item type code."))
@@ -67,7 +69,9 @@ def _base_item_errors(data: BaseItemInput, errors: ErrorCollector, *, prefix: st
             f"{prefix}authority_nature", "authority_nature.unknown", _("Unknown authority type.")
         )
     if not data.legal_basis.strip():
-        errors.add(f"{prefix}legal_basis", "legal_basis.required", _("The legal basis is required."))
+        errors.add(
+            f"{prefix}legal_basis", "legal_basis.required", _("The legal basis is required.")
+        )
     if not data.competent_department.strip():
         errors.add(
             f"{prefix}competent_department",
@@ -188,7 +192,9 @@ def implementation_create(
     if level not in RegionLevel.values:
         errors.add("level", "level.unknown", _("Unknown level."))
     elif region.level != level:
-        errors.add("region", "region.level", _("The region's level does not match the item's level."))
+        errors.add(
+            "region", "region.level", _("The region's level does not match the item's level.")
+        )
     if department.region_id != region.pk:
         errors.add(
             "department",
@@ -245,7 +251,14 @@ def implementation_update(
 ) -> Implementation:
     """Change what an authority may change; the six uniform elements are refused."""
     errors = ErrorCollector()
-    editable = {"power_source", "pc_url", "mobile_url", "is_single_login", "is_active", "entrusted_department"}
+    editable = {
+        "power_source",
+        "pc_url",
+        "mobile_url",
+        "is_single_login",
+        "is_active",
+        "entrusted_department",
+    }
     for key, value in changes.items():
         if key in UNIFORM_ELEMENTS or key == "item_type_id":
             if getattr(implementation, key) != value:
@@ -271,7 +284,9 @@ def implementation_update(
     return implementation
 
 
-def implementation_sync_uniform_elements(*, actor: Any, implementation: Implementation) -> Implementation:
+def implementation_sync_uniform_elements(
+    *, actor: Any, implementation: Implementation
+) -> Implementation:
     """Copy the base item's current uniform elements onto the implementation."""
     base = implementation.base_item
     with transaction.atomic():

@@ -32,7 +32,9 @@ def publication_create(
         errors.add("published_on", "published_on.june", _("A June release is published in June."))
     if kind == PublicationKind.DECEMBER and published_on.month != 12:
         errors.add(
-            "published_on", "published_on.december", _("A December release is published in December.")
+            "published_on",
+            "published_on.december",
+            _("A December release is published in December."),
         )
     errors.raise_if_any()
     with transaction.atomic():

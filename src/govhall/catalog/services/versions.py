@@ -104,9 +104,21 @@ def time_limit_errors(
     """The time-limit rules: promised ≤ 50% of legal (or a recorded waiver); 即办件 promise 0."""
     errors: list[FieldError] = []
     if legal_limit_days < 0:
-        errors.append(FieldError(f"{prefix}legal_limit_days", "legal_limit_days.range", _("The legal limit cannot be negative.")))
+        errors.append(
+            FieldError(
+                f"{prefix}legal_limit_days",
+                "legal_limit_days.range",
+                _("The legal limit cannot be negative."),
+            )
+        )
     if promised_limit_days < 0:
-        errors.append(FieldError(f"{prefix}promised_limit_days", "promised_limit_days.range", _("The promised limit cannot be negative.")))
+        errors.append(
+            FieldError(
+                f"{prefix}promised_limit_days",
+                "promised_limit_days.range",
+                _("The promised limit cannot be negative."),
+            )
+        )
     if case_kind == CaseKind.INSTANT and promised_limit_days != 0:
         errors.append(
             FieldError(
@@ -169,15 +181,31 @@ def guide_errors(guide: GuideInput, *, prefix: str = "") -> list[FieldError]:
             _("An applicant may be asked to visit a hall at most twice."),
         )
     if not guide.conditions.strip():
-        errors.add(f"{prefix}conditions", "conditions.required", _("The acceptance conditions are required."))
+        errors.add(
+            f"{prefix}conditions",
+            "conditions.required",
+            _("The acceptance conditions are required."),
+        )
     for method in guide.delivery_methods:
         if method not in DeliveryMethod.values:
-            errors.add(f"{prefix}delivery_methods", "delivery_methods.unknown", _("Unknown delivery method."))
+            errors.add(
+                f"{prefix}delivery_methods",
+                "delivery_methods.unknown",
+                _("Unknown delivery method."),
+            )
     for index, step in enumerate(guide.process_steps):
         if not str(step.get("name", "")).strip():
-            errors.add(f"{prefix}process_steps[{index}]", "process_steps.name", _("Every step needs a name."))
+            errors.add(
+                f"{prefix}process_steps[{index}]",
+                "process_steps.name",
+                _("Every step needs a name."),
+            )
     if guide.fee_charged and not guide.fee_standard.strip():
-        errors.add(f"{prefix}fee_standard", "fee_standard.required", _("A charged item states its fee standard."))
+        errors.add(
+            f"{prefix}fee_standard",
+            "fee_standard.required",
+            _("A charged item states its fee standard."),
+        )
     for index, material in enumerate(guide.materials):
         where = f"{prefix}materials[{index}]"
         if not material.name.strip():
@@ -193,12 +221,16 @@ def guide_errors(guide: GuideInput, *, prefix: str = "") -> list[FieldError]:
         if not procedure.name.strip():
             errors.add(f"{where}.name", "special_procedure.name", _("The procedure needs a name."))
         if procedure.days < 0:
-            errors.add(f"{where}.days", "special_procedure.days", _("The time needed cannot be negative."))
+            errors.add(
+                f"{where}.days", "special_procedure.days", _("The time needed cannot be negative.")
+            )
     return errors.errors
 
 
 _GUIDE_FIELDS = [
-    name for name in GuideInput.__dataclass_fields__ if name not in {"materials", "special_procedures"}
+    name
+    for name in GuideInput.__dataclass_fields__
+    if name not in {"materials", "special_procedures"}
 ]
 
 
@@ -219,7 +251,9 @@ def _write_children(version: ItemVersion, guide: GuideInput) -> None:
     )
 
 
-def item_version_create(*, actor: Any, handling_item: HandlingItem, guide: GuideInput) -> ItemVersion:
+def item_version_create(
+    *, actor: Any, handling_item: HandlingItem, guide: GuideInput
+) -> ItemVersion:
     """Create a draft version of a handling item's guide."""
     errors = ErrorCollector(guide_errors(guide))
     errors.raise_if_any()
@@ -248,7 +282,9 @@ def item_version_new_draft(*, actor: Any, handling_item: HandlingItem) -> ItemVe
     source = handling_item.versions.order_by("-number").first()
     if source is None:
         raise Conflict(_("There is no version to start a draft from."))
-    if handling_item.versions.filter(state__in=[VersionState.DRAFT, VersionState.IN_REVIEW]).exists():
+    if handling_item.versions.filter(
+        state__in=[VersionState.DRAFT, VersionState.IN_REVIEW]
+    ).exists():
         raise Conflict(_("This handling item already has a draft or a version in review."))
     with transaction.atomic():
         materials = list(source.materials.all())
@@ -286,7 +322,8 @@ def item_version_new_draft(*, actor: Any, handling_item: HandlingItem) -> ItemVe
 def _require_state(version: ItemVersion, *states: str) -> None:
     if version.state not in states:
         raise Conflict(
-            _("A version in state “%(state)s” cannot do this.") % {"state": version.get_state_display()}
+            _("A version in state “%(state)s” cannot do this.")
+            % {"state": version.get_state_display()}
         )
 
 
@@ -301,7 +338,9 @@ def item_version_check(*, version: ItemVersion) -> None:
         )
     )
     if version.visits > MAX_VISITS:
-        errors.add("visits", "visits.range", _("An applicant may be asked to visit a hall at most twice."))
+        errors.add(
+            "visits", "visits.range", _("An applicant may be asked to visit a hall at most twice.")
+        )
     errors.raise_if_any()
 
 
@@ -384,7 +423,9 @@ def item_version_withdraw(*, actor: Any, version: ItemVersion, reason: str) -> I
     if not reason.strip():
         from govhall.core.errors import ValidationFailed
 
-        raise ValidationFailed([FieldError("reason", "reason.required", _("Give the reason for withdrawal."))])
+        raise ValidationFailed(
+            [FieldError("reason", "reason.required", _("Give the reason for withdrawal."))]
+        )
     with transaction.atomic():
         version = ItemVersion.objects.select_for_update().get(pk=version.pk)
         _require_state(version, VersionState.PUBLISHED)

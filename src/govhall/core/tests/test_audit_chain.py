@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def _three() -> list[AuditRecord]:
     return [
-        audit_record_create(actor=None, action="test.step", object_type="thing", object_id=str(n), data={"n": n})
+        audit_record_create(
+            actor=None, action="test.step", object_type="thing", object_id=str(n), data={"n": n}
+        )
         for n in range(1, 4)
     ]
 
@@ -43,7 +45,10 @@ def test_deleted_record_is_detected() -> None:
     _three()
     AuditRecord.objects.filter(sequence=2).delete()
     problems = [(p.sequence, p.problem) for p in audit_chain_verify()]
-    assert problems == [(2, "records 2..2 are missing"), (3, "link to the previous record is broken")]
+    assert problems == [
+        (2, "records 2..2 are missing"),
+        (3, "link to the previous record is broken"),
+    ]
 
 
 def test_deleted_tail_is_detected() -> None:

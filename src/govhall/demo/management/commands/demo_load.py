@@ -23,4 +23,6 @@ class Command(BaseCommand):
             self.stdout.write(note)
         self.stdout.write("demo accounts (development only):")
         for account in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {account.username} / {account.password}  ({account.display_name})")
+            self.stdout.write(
+                f"  {account.username} / {account.password}  ({account.display_name})"
+            )

@@ -1,0 +1,345 @@
+"""The catalog staff's workbench in the Django admin, scoped to department and region.
+
+Admin forms edit drafts only; every save goes through a catalog service so the rules and
+the audit record are the same as for the API and imports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from govhall.catalog.models import (
+    Agency,
+    AgencyQualification,
+    BaseItem,
+    Expert,
+    HandlingItem,
+    Implementation,
+    IntermediaryService,
+    ItemType,
+    ItemVersion,
+    MaterialRequirement,
+    Publication,
+    SpecialProcedure,
+    Theme,
+    VersionState,
+)
+from govhall.catalog.services.versions import (
+    item_version_check,
+    item_version_new_draft,
+    item_version_publish,
+    item_version_save_draft,
+    item_version_submit,
+)
+from govhall.core.errors import DomainError, ValidationFailed
+from govhall.core.scoping import StaffScope
+
+
+def scoped_implementations(
+    request: HttpRequest, queryset: QuerySet[Any], path: str = ""
+) -> QuerySet[Any]:
+    """Restrict ``queryset`` (reached through ``path`` to an implementation) to the user's scope."""
+    scope = StaffScope.for_user(request.user)
+    if scope.is_empty:
+        return queryset.none()
+    if scope.region_prefix:
+        queryset = queryset.filter(**{f"{path}region__prefix__startswith": scope.region_prefix})
+    if scope.department_id is not None:
+        queryset = queryset.filter(**{f"{path}department_id": scope.department_id})
+    return queryset
+
+
+def _report(request: HttpRequest, error: DomainError) -> None:
+    if isinstance(error, ValidationFailed):
+        for field_error in error.errors:
+            messages.error(request, f"{field_error.field}: {field_error.message}")
+    else:
+        messages.error(request, str(error.detail))
+
+
+class ProvinceWideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Province-wide dictionaries: only province-wide staff may change them."""
+
+    def _province_wide(self, request: HttpRequest) -> bool:
+        return StaffScope.for_user(request.user).is_province_wide
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._province_wide(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._province_wide(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ItemType)
+class ItemTypeAdmin(ProvinceWideAdmin):
+    list_display = ("code", "name", "order")
+
+
+@admin.register(Theme)
+class ThemeAdmin(ProvinceWideAdmin):
+    list_display = ("name", "audience", "order", "key")
+    list_filter = ("audience",)
+
+
+@admin.register(BaseItem)
+class BaseItemAdmin(ProvinceWideAdmin):
+    list_display = ("base_code", "name", "item_type", "item_list", "domain", "is_active")
+    list_filter = ("item_type", "item_list", "domain")
+    search_fields = ("base_code", "name", "synonyms")
+    readonly_fields = ("base_code", "item_type", "parent")
+    filter_horizontal = ("themes",)
+
+
+class HandlingItemInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = HandlingItem
+    fields = ("handling_code", "kind", "name")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Implementation)
+class ImplementationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("implementation_code", "name", "department", "region", "level", "is_active")
+    list_filter = ("level", "item_type")
+    search_fields = ("implementation_code", "name", "base_code")
+    list_select_related = ("department", "region")
+    inlines = [HandlingItemInline]
+    readonly_fields = (
+        "implementation_code",
+        "base_item",
+        "department",
+        "region",
+        "level",
+        "name",
+        "base_code",
+        "item_type",
+        "competent_department",
+        "authority_nature",
+        "legal_basis",
+    )
+    fields = (
+        *readonly_fields,
+        "power_source",
+        "pc_url",
+        "mobile_url",
+        "is_single_login",
+        "is_active",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return scoped_implementations(request, super().get_queryset(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(HandlingItem)
+class HandlingItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("handling_code", "name", "kind", "implementation")
+    search_fields = ("handling_code", "name")
+    readonly_fields = ("handling_code", "implementation", "kind")
+    actions = ["start_new_draft"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return scoped_implementations(request, super().get_queryset(request), "implementation__")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Start a new draft version of the guide"))
+    def start_new_draft(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for item in queryset:
+            try:
+                version = item_version_new_draft(actor=request.user, handling_item=item)
+            except DomainError as error:
+                _report(request, error)
+            else:
+                messages.success(request, _("Draft %(version)s created.") % {"version": version})
+
+
+class MaterialInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = MaterialRequirement
+    extra = 0
+    exclude = ("uuid",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None or obj.state == VersionState.DRAFT
+
+    has_add_permission = has_change_permission  # type: ignore[assignment]
+    has_delete_permission = has_change_permission
+
+
+class ProcedureInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = SpecialProcedure
+    extra = 0
+    exclude = ("uuid",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None or obj.state == VersionState.DRAFT
+
+    has_add_permission = has_change_permission  # type: ignore[assignment]
+    has_delete_permission = has_change_permission
+
+
+@admin.register(ItemVersion)
+class ItemVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "handling_item",
+        "number",
+        "state",
+        "legal_limit_days",
+        "promised_limit_days",
+        "published_at",
+    )
+    list_filter = ("state", "case_kind")
+    search_fields = ("handling_item__name", "handling_item__handling_code")
+    list_select_related = ("handling_item",)
+    inlines = [MaterialInline, ProcedureInline]
+    readonly_fields = (
+        "handling_item",
+        "number",
+        "state",
+        "published_at",
+        "published_by",
+        "review_note",
+    )
+    exclude = ("uuid",)
+    actions = ["submit_for_review", "publish"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return scoped_implementations(
+            request, super().get_queryset(request), "handling_item__implementation__"
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        editable = obj is None or obj.state == VersionState.DRAFT
+        return editable and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        item_version_save_draft(actor=request.user, version=obj, changed=list(form.changed_data))
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationFailed as error:
+            _report(request, error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form_class = super().get_form(request, obj, change, **kwargs)
+
+        class CheckedForm(form_class):  # type: ignore[misc, valid-type]
+            """Run the time-limit rules on the form, so errors appear next to the fields."""
+
+            def clean(self) -> dict[str, Any]:
+                data: dict[str, Any] = super().clean()
+                probe = ItemVersion(
+                    case_kind=data.get("case_kind", ""),
+                    legal_limit_days=data.get("legal_limit_days") or 0,
+                    promised_limit_days=data.get("promised_limit_days") or 0,
+                    promised_waiver_reason=data.get("promised_waiver_reason", ""),
+                    visits=data.get("visits") or 0,
+                )
+                try:
+                    item_version_check(version=probe)
+                except ValidationFailed as error:
+                    for field_error in error.errors:
+                        self.add_error(field_error.field, str(field_error.message))
+                return data
+
+        return CheckedForm
+
+    @admin.action(description=_("Submit for review"))
+    def submit_for_review(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._run(request, queryset, item_version_submit)
+
+    @admin.action(description=_("Publish (after review)"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        if (
+            not request.user.has_perm("catalog.publish_itemversion")
+            and not request.user.is_superuser
+        ):
+            messages.error(request, _("You may not publish guides."))
+            return
+        self._run(request, queryset, item_version_publish)
+
+    def _run(self, request: HttpRequest, queryset: QuerySet[Any], service: Any) -> None:
+        done = 0
+        for version in queryset:
+            try:
+                service(actor=request.user, version=version)
+                done += 1
+            except DomainError as error:
+                _report(request, error)
+        if done:
+            messages.success(request, _("%(count)d version(s) updated.") % {"count": done})
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("title", "kind", "published_on")
+    readonly_fields = ("title", "kind", "published_on", "note", "created_by")
+    exclude = ("uuid",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class QualificationInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = AgencyQualification
+    extra = 0
+
+
+@admin.register(IntermediaryService)
+class IntermediaryServiceAdmin(ProvinceWideAdmin):
+    list_display = ("code", "name", "is_mandatory", "fee_basis")
+    search_fields = ("code", "name")
+    filter_horizontal = ("base_items",)
+    exclude = ("uuid",)
+
+
+@admin.register(Agency)
+class AgencyAdmin(ProvinceWideAdmin):
+    list_display = ("name", "credit_code", "phone")
+    search_fields = ("name", "credit_code")
+    filter_horizontal = ("services", "service_regions")
+    inlines = [QualificationInline]
+    exclude = ("uuid",)
+
+
+@admin.register(Expert)
+class ExpertAdmin(ProvinceWideAdmin):
+    list_display = ("name", "title", "employer", "region")
+    search_fields = ("name", "employer")
+    filter_horizontal = ("departments",)
+    exclude = ("uuid",)
