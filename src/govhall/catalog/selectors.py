@@ -40,7 +40,7 @@ def _match_tokens(
     queryset: QuerySet[Implementation], tokens: list[str]
 ) -> QuerySet[Implementation]:
     if connection.vendor == "postgresql":
-        return queryset.extra(  # noqa: S610 - bound parameters; no user text in the SQL
+        return queryset.extra(
             where=[
                 "to_tsvector('simple'::regconfig, catalog_implementation.search_tokens)"
                 " @@ to_tsquery('simple'::regconfig, %s)"
