@@ -308,10 +308,10 @@ def item_detail(request: HttpRequest, implementation_code: str) -> ItemDetail:
             handling_code=item.handling_code,
             kind=item.kind,
             name=item.name,
-            guide=_guide(item.published[0], request),
+            guide=_guide(item.published[0], request),  # type: ignore[attr-defined]
         )
         for item in implementation.handling_items.all()
-        if item.published
+        if item.published  # type: ignore[attr-defined]
     ]
     if not handling:
         raise NotFound(_("No published item has this implementation code."))

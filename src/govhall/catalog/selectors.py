@@ -162,6 +162,8 @@ def consistency_report(*, region_prefix: str | None = None) -> list[Deviation]:
     for implementation in rows.order_by("implementation_code").iterator(chunk_size=2000):
         base = implementation.base_item
         for element in UNIFORM_ELEMENTS:
+            base_value: object
+            own_value: object
             if element == "item_type":
                 base_value, own_value = base.item_type_id, implementation.item_type_id
             else:

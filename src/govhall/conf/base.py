@@ -7,6 +7,7 @@ With no environment at all this is the county-on-one-VM profile of DESIGN.md: SQ
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,7 @@ DEBUG = env("DEBUG", False, parse_bool)
 # The embedded default runs on a developer's machine; production must set SECRET_KEY.
 SECRET_KEY = env("SECRET_KEY", "govhall-insecure-development-key-change-me-in-production")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], parse_list)
-CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", [], parse_list)
+CSRF_TRUSTED_ORIGINS: list[str] = env("CSRF_TRUSTED_ORIGINS", [], parse_list)
 # The public base URL: printed guides, QR codes and OIDC issuers are built from it.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
@@ -162,7 +163,7 @@ LOGGING = {
 }
 
 # govhall's own settings.
-GOVHALL = {
+GOVHALL: dict[str, Any] = {
     # The province whose catalog this installation runs (GB/T 2260 code).
     "PROVINCE_CODE": env("GOVHALL_PROVINCE_CODE", "520000"),
     # Years of the working-day calendar table (the engine refuses dates outside them).

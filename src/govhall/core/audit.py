@@ -91,7 +91,7 @@ def audit_record_create(
         record = AuditRecord(
             sequence=head.last_sequence + 1,
             occurred_at=timezone.now(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
             actor_label=_actor_label(actor),
             action=action,
             object_type=object_type,

@@ -195,7 +195,7 @@ class _EngineCache:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.engine: WorkdayCalendar | None = None
-        self.version: object = None
+        self.version: tuple[object, int] | None = None
         self.checked_at = 0.0
 
 
@@ -209,7 +209,7 @@ def calendar_cache_clear() -> None:
         _cache.checked_at = 0.0
 
 
-def _table_version() -> object:
+def _table_version() -> tuple[object, int]:
     return (
         CalendarYear.objects.aggregate(version=Max("updated_at"))["version"],
         CalendarDay.objects.count(),

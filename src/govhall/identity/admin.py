@@ -11,6 +11,6 @@ class GovhallUserAdmin(UserAdmin):  # type: ignore[type-arg]
     list_select_related = ("department", "region")
     autocomplete_fields = ("department", "region")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Scope"), {"fields": ("display_name", "department", "region")}),
     )

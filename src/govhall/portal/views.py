@@ -11,6 +11,7 @@ guide is one long page with anchors instead of tabs, so it prints and reads alou
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -151,10 +152,8 @@ def _echo(value: str) -> str:
 
 def _lookup_department(value: str) -> Department | None:
     condition = Q(credit_code=value.upper())
-    try:
+    with contextlib.suppress(ValueError):
         condition |= Q(uuid=uuid.UUID(value))
-    except ValueError:
-        pass
     return Department.objects.filter(condition).first()
 
 
@@ -244,7 +243,9 @@ def _region_facets(params: dict[str, str], selected: Region | None) -> dict[str,
     chosen = selected.code if selected else ""
 
     def link(region: Region) -> FacetLink:
-        return FacetLink(region.name, _search_url(params, {"region": region.code}), region.code == chosen)
+        return FacetLink(
+            region.name, _search_url(params, {"region": region.code}), region.code == chosen
+        )
 
     prefectures = Region.objects.filter(
         level=RegionLevel.PREFECTURE, prefix__startswith=province.prefix, is_current=True
@@ -272,12 +273,14 @@ def _page_links(params: dict[str, str], page: Page[Implementation]) -> list[Face
     """Numbered page links with ``None`` where pages are elided."""
     links: list[FacetLink | None] = []
     for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-        if number == page.paginator.ELLIPSIS:
-            links.append(None)
-        else:
+        if isinstance(number, int):
             links.append(
-                FacetLink(str(number), _search_url(params, {"page": str(number)}), number == page.number)
+                FacetLink(
+                    str(number), _search_url(params, {"page": str(number)}), number == page.number
+                )
             )
+        else:  # Paginator.ELLIPSIS
+            links.append(None)
     return links
 
 
@@ -328,15 +331,23 @@ def search(request: HttpRequest) -> HttpResponse:
             ),
             "region_facets": _region_facets(params, parsed.region),
             "audience_facets": [
-                FacetLink(str(label), _search_url(params, {"audience": value, "theme": ""}), value == audience)
+                FacetLink(
+                    str(label),
+                    _search_url(params, {"audience": value, "theme": ""}),
+                    value == audience,
+                )
                 for value, label in Audience.choices
             ],
             "type_facets": [
-                FacetLink(t.name, _search_url(params, {"type": t.code}), t.code == params.get("type"))
+                FacetLink(
+                    t.name, _search_url(params, {"type": t.code}), t.code == params.get("type")
+                )
                 for t in ItemType.objects.all()
             ],
             "theme_facets": [
-                FacetLink(t.name, _search_url(params, {"theme": t.key}), t.key == params.get("theme"))
+                FacetLink(
+                    t.name, _search_url(params, {"theme": t.key}), t.key == params.get("theme")
+                )
                 for t in themes
             ],
             "query_max_length": QUERY_MAX_LENGTH,
@@ -438,9 +449,7 @@ def _guide_context(implementation_code: str) -> dict[str, Any] | None:
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "portal/404.html", {"query_max_length": QUERY_MAX_LENGTH}, status=404
-    )
+    return render(request, "portal/404.html", {"query_max_length": QUERY_MAX_LENGTH}, status=404)
 
 
 @require_safe

@@ -23,7 +23,7 @@ class Publication(PublicModel):
     kind = models.CharField(_("kind"), max_length=16, choices=PublicationKind.choices)
     published_on = models.DateField(_("published on"))
     note = models.TextField(_("note"), blank=True)
-    versions = models.ManyToManyField(
+    versions: models.ManyToManyField[ItemVersion, PublicationEntry] = models.ManyToManyField(
         ItemVersion, through="PublicationEntry", verbose_name=_("versions"), related_name="+"
     )
     created_by = models.ForeignKey(

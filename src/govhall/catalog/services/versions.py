@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import uuid
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,7 +28,7 @@ from govhall.catalog.models import (
     VersionState,
 )
 from govhall.core.audit import audit_record_create
-from govhall.core.errors import Conflict, ErrorCollector, FieldError
+from govhall.core.errors import Conflict, ErrorCollector, FieldError, ValidationFailed
 
 #: Seed article 3: the promised limit is at most half the legal limit.
 PROMISED_SHARE_OF_LEGAL = 0.5
@@ -277,6 +279,20 @@ def item_version_create(
     return version
 
 
+_Row = TypeVar("_Row", ItemVersion, MaterialRequirement, SpecialProcedure)
+
+
+def _copy_row(row: _Row) -> _Row:
+    """An unsaved copy of ``row`` with a new public identifier (files are shared, not copied:
+    stored files are immutable, so two versions may name the same one)."""
+    copied = copy.copy(row)
+    copied.pk = None
+    copied._state = copy.copy(row._state)
+    copied._state.adding = True
+    copied.uuid = uuid.uuid4()
+    return copied
+
+
 def item_version_new_draft(*, actor: Any, handling_item: HandlingItem) -> ItemVersion:
     """Start a new draft from the latest version, materials and procedures included."""
     source = handling_item.versions.order_by("-number").first()
@@ -289,34 +305,30 @@ def item_version_new_draft(*, actor: Any, handling_item: HandlingItem) -> ItemVe
     with transaction.atomic():
         materials = list(source.materials.all())
         procedures = list(source.special_procedures.all())
-        source.pk = None
-        source.id = None
-        source._state.adding = True
-        import uuid
-
-        source.uuid = uuid.uuid4()
-        source.number = source.number + 1
-        source.state = VersionState.DRAFT
-        source.published_at = None
-        source.published_by = None
-        source.review_note = ""
-        source.withdrawn_reason = ""
-        source.change_note = ""
-        source.save()
-        for child in [*materials, *procedures]:
-            child.pk = None
-            child.id = None
-            child._state.adding = True
-            child.uuid = uuid.uuid4()
-            child.version = source
-            child.save()
+        draft = _copy_row(source)
+        draft.number = source.number + 1
+        draft.state = VersionState.DRAFT
+        draft.published_at = None
+        draft.published_by = None
+        draft.review_note = ""
+        draft.withdrawn_reason = ""
+        draft.change_note = ""
+        draft.save()
+        for material in materials:
+            copied_material = _copy_row(material)
+            copied_material.version = draft
+            copied_material.save()
+        for procedure in procedures:
+            copied_procedure = _copy_row(procedure)
+            copied_procedure.version = draft
+            copied_procedure.save()
         audit_record_create(
             actor=actor,
             action="catalog.item_version.new_draft",
             object_type="item_version",
-            object_id=f"{handling_item.handling_code}/v{source.number}",
+            object_id=f"{handling_item.handling_code}/v{draft.number}",
         )
-    return source
+    return draft
 
 
 def _require_state(version: ItemVersion, *states: str) -> None:
@@ -389,8 +401,6 @@ def item_version_submit(*, actor: Any, version: ItemVersion) -> ItemVersion:
 def item_version_return(*, actor: Any, version: ItemVersion, note: str) -> ItemVersion:
     """In review → draft, with the reviewer's note."""
     if not note.strip():
-        from govhall.core.errors import ValidationFailed
-
         raise ValidationFailed([FieldError("note", "note.required", _("Say what must change."))])
     with transaction.atomic():
         version = ItemVersion.objects.select_for_update().get(pk=version.pk)
@@ -421,8 +431,6 @@ def item_version_publish(*, actor: Any, version: ItemVersion) -> ItemVersion:
 def item_version_withdraw(*, actor: Any, version: ItemVersion, reason: str) -> ItemVersion:
     """Published → withdrawn (the item is no longer offered), with the reason."""
     if not reason.strip():
-        from govhall.core.errors import ValidationFailed
-
         raise ValidationFailed(
             [FieldError("reason", "reason.required", _("Give the reason for withdrawal."))]
         )

@@ -7,16 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from govhall.catalog.services.items import implementation_create
-from govhall.identity.models import User
 
 pytestmark = pytest.mark.django_db
 
 
-def _staff(username: str, **scope: Any) -> User:
-    user = User.objects.create_user(
+def _staff(username: str, **scope: Any) -> Any:
+    user = get_user_model().objects.create_user(
         username=username, password="x-very-long-pass", is_staff=True, **scope
     )
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="catalog"))
