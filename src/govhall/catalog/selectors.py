@@ -59,9 +59,7 @@ def implementation_search(filters: ItemFilters) -> QuerySet[Implementation]:
     Text matches through the segmented tokens index; when that finds nothing, a substring
     match on the name (pg_trgm on PostgreSQL) catches what segmentation split differently.
     """
-    queryset = Implementation.objects.filter(
-        is_active=True, handling_items__versions__state=VersionState.PUBLISHED
-    ).distinct()
+    queryset = Implementation.objects.filter(is_active=True, has_published_guide=True)
     if filters.region:
         from govhall.core.models import Region
 

@@ -136,6 +136,10 @@ class Implementation(PublicModel):
     mobile_url = models.URLField(_("online handling URL (mobile)"), blank=True)
     is_single_login = models.BooleanField(_("single log-in supported"), default=True)
     search_tokens = models.TextField(_("search tokens"), blank=True, editable=False)
+    # Kept by the version services: lets public lists skip a join to the versions table.
+    has_published_guide = models.BooleanField(
+        _("has a published guide"), default=False, editable=False
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -147,7 +151,14 @@ class Implementation(PublicModel):
                 fields=["base_item", "department", "region"], name="catalog_impl_once_per_authority"
             )
         ]
-        indexes = [models.Index(fields=["department", "region"], name="catalog_impl_scope")]
+        indexes = [
+            models.Index(fields=["department", "region"], name="catalog_impl_scope"),
+            models.Index(
+                fields=["region", "implementation_code"],
+                condition=models.Q(is_active=True, has_published_guide=True),
+                name="catalog_impl_public",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.department}）"

@@ -17,6 +17,7 @@ from govhall.catalog.models import (
     CaseKind,
     DeliveryMethod,
     HandlingItem,
+    Implementation,
     ItemVersion,
     LimitUnit,
     MaterialForm,
@@ -412,6 +413,15 @@ def item_version_return(*, actor: Any, version: ItemVersion, note: str) -> ItemV
     return version
 
 
+def _refresh_published_flag(version: ItemVersion) -> None:
+    """Keep ``Implementation.has_published_guide`` equal to "some handling item is published"."""
+    implementation_id = version.handling_item.implementation_id
+    published = ItemVersion.objects.filter(
+        handling_item__implementation_id=implementation_id, state=VersionState.PUBLISHED
+    ).exists()
+    Implementation.objects.filter(pk=implementation_id).update(has_published_guide=published)
+
+
 def item_version_publish(*, actor: Any, version: ItemVersion) -> ItemVersion:
     """In review → published; the previously published version is superseded."""
     with transaction.atomic():
@@ -424,6 +434,7 @@ def item_version_publish(*, actor: Any, version: ItemVersion) -> ItemVersion:
         version.published_at = timezone.now()
         version.published_by = actor if getattr(actor, "is_authenticated", False) else None
         version.save(update_fields=["state", "published_at", "published_by", "updated_at"])
+        _refresh_published_flag(version)
         _transition(version, actor=actor, action="publish", data={})
     return version
 
@@ -440,5 +451,6 @@ def item_version_withdraw(*, actor: Any, version: ItemVersion, reason: str) -> I
         version.state = VersionState.WITHDRAWN
         version.withdrawn_reason = reason.strip()
         version.save(update_fields=["state", "withdrawn_reason", "updated_at"])
+        _refresh_published_flag(version)
         _transition(version, actor=actor, action="withdraw", data={"reason": reason})
     return version
