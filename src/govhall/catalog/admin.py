@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from govhall.catalog.exports import rows_to_csv, rows_to_xlsx
 from govhall.catalog.models import (
     Agency,
     AgencyQualification,
@@ -25,10 +30,13 @@ from govhall.catalog.models import (
     ItemVersion,
     MaterialRequirement,
     Publication,
+    PublicationKind,
     SpecialProcedure,
     Theme,
     VersionState,
 )
+from govhall.catalog.selectors import consistency_report, publication_diff
+from govhall.catalog.services.publications import publication_create
 from govhall.catalog.services.versions import (
     item_version_check,
     item_version_new_draft,
@@ -302,17 +310,162 @@ class ItemVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             messages.success(request, _("%(count)d version(s) updated.") % {"count": done})
 
 
+class PublicationForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PublicationKind.choices)
+    published_on = forms.DateField(
+        label=_("Published on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DiffForm(forms.Form):
+    old = forms.ModelChoiceField(
+        label=_("Earlier publication"), queryset=Publication.objects.all(), to_field_name="uuid"
+    )
+    new = forms.ModelChoiceField(
+        label=_("Later publication"), queryset=Publication.objects.all(), to_field_name="uuid"
+    )
+    export = forms.ChoiceField(
+        label=_("Export"),
+        choices=[("", _("Show here")), ("csv", "CSV"), ("xlsx", "Excel (.xlsx)")],
+        required=False,
+    )
+
+
+DIFF_HEADER = ("change", "handling_code", "name", "field", "detail")
+
+
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("title", "kind", "published_on")
+    """Publications are made by freezing the published versions, never edited by hand."""
+
+    list_display = ("title", "kind", "published_on", "entry_count")
     readonly_fields = ("title", "kind", "published_on", "note", "created_by")
     exclude = ("uuid",)
+    change_list_template = "admin/catalog/publication/change_list.html"
+
+    @admin.display(description=_("Versions"))
+    def entry_count(self, obj: Publication) -> int:
+        return obj.entries.count()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="catalog_publication_publish",
+            ),
+            path(
+                "diff/", self.admin_site.admin_view(self.diff_view), name="catalog_publication_diff"
+            ),
+            path(
+                "consistency/",
+                self.admin_site.admin_view(self.consistency_view),
+                name="catalog_consistency_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def publish_view(self, request: HttpRequest) -> HttpResponse:
+        """Freeze the currently published versions into a June, December or ad hoc release."""
+        if not StaffScope.for_user(request.user).is_province_wide or not request.user.has_perm(
+            "catalog.publish_itemversion"
+        ):
+            raise PermissionDenied
+        form = PublicationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                publication_create(actor=request.user, **form.cleaned_data)
+            except ValidationFailed as error:
+                for field_error in error.errors:
+                    form.add_error(
+                        field_error.field if field_error.field in form.fields else None,
+                        str(field_error.message),
+                    )
+            else:
+                messages.success(request, _("The publication was made."))
+                return HttpResponseRedirect(reverse("admin:catalog_publication_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Make a publication"),
+        }
+        return render(request, "admin/catalog/form.html", context)
+
+    def diff_view(self, request: HttpRequest) -> HttpResponse:
+        """What changed between two publications; exportable as CSV or .xlsx."""
+        form = DiffForm(request.GET or None)
+        diff = None
+        if form.is_valid():
+            diff = publication_diff(form.cleaned_data["old"], form.cleaned_data["new"])
+            export = form.cleaned_data.get("export")
+            if export == "csv":
+                return _download(
+                    rows_to_csv(DIFF_HEADER, diff.rows()), "publication-diff.csv", "text/csv"
+                )
+            if export == "xlsx":
+                return _download(
+                    rows_to_xlsx("diff", DIFF_HEADER, diff.rows()),
+                    "publication-diff.xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "diff": diff,
+            "title": _("Compare publications"),
+        }
+        return render(request, "admin/catalog/publication/diff.html", context)
+
+    def consistency_view(self, request: HttpRequest) -> HttpResponse:
+        """Every deviation from the six uniform elements, within the user's region."""
+        scope = StaffScope.for_user(request.user)
+        if scope.is_empty:
+            raise PermissionDenied
+        deviations = consistency_report(region_prefix=scope.region_prefix)
+        if request.GET.get("export") == "csv":
+            header = (
+                "implementation_code",
+                "department",
+                "element",
+                "base_value",
+                "implementation_value",
+            )
+            rows = [
+                (
+                    d.implementation_code,
+                    d.department,
+                    d.element,
+                    d.base_value,
+                    d.implementation_value,
+                )
+                for d in deviations
+            ]
+            return _download(rows_to_csv(header, rows), "consistency-report.csv", "text/csv")
+        context = {
+            **self.admin_site.each_context(request),
+            "deviations": deviations,
+            "title": _("Consistency report: same item, same name, same code"),
+        }
+        return render(request, "admin/catalog/consistency.html", context)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 class QualificationInline(admin.TabularInline):  # type: ignore[type-arg]

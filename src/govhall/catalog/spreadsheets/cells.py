@@ -110,21 +110,29 @@ def _choices(raw: object, column: Column) -> list[str]:
     return values
 
 
+def _read(column: Column, raw: object) -> Any:
+    if column.kind == Kind.CODE:
+        return _code(raw, column)
+    if column.kind == Kind.INTEGER:
+        return _integer(raw)
+    if column.kind == Kind.BOOLEAN:
+        return _boolean(raw)
+    if column.kind == Kind.CHOICE:
+        return _choice(raw, column)
+    if column.kind == Kind.CHOICES:
+        return _choices(raw, column)
+    if column.kind == Kind.LIST:
+        return [part.strip() for part in _text(raw).split("|") if part.strip()]
+    return _text(raw)
+
+
 def read_cell(column: Column, raw: object) -> Any:
     """The typed value of ``raw``; raises CellError. A blank optional cell gives the default."""
     if is_blank(raw):
         if column.required:
             raise CellError("import.required", _("This cell is required."))
         return column.default
-    readers = {
-        Kind.CODE: lambda: _code(raw, column),
-        Kind.INTEGER: lambda: _integer(raw),
-        Kind.BOOLEAN: lambda: _boolean(raw),
-        Kind.CHOICE: lambda: _choice(raw, column),
-        Kind.CHOICES: lambda: _choices(raw, column),
-        Kind.LIST: lambda: [part.strip() for part in _text(raw).split("|") if part.strip()],
-    }
-    value = readers.get(column.kind, lambda: _text(raw))()
+    value = _read(column, raw)
     if column.max_length is not None and len(value) > column.max_length:
         raise CellError(
             "import.too_long", _("At most %(max)s characters.") % {"max": column.max_length}

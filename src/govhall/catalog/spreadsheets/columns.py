@@ -57,6 +57,7 @@ class Column:
     max_length: int | None = None
     width: int = 0  # CODE: pad numeric cells to this many digits with leading zeros
     note: str = ""
+    blank: str = ""  # CHOICE: the value of a blank optional cell (the model field's default)
 
     @property
     def values(self) -> list[str]:
@@ -71,7 +72,7 @@ class Column:
             return 0
         if self.kind == Kind.BOOLEAN:
             return False
-        return ""
+        return self.blank
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,14 @@ ITEMS = SheetSpec(
         Column("handling_name", "业务办理项名称", required=True, max_length=200),
         Column("case_kind", "办件类型", Kind.CHOICE, required=True, choices=CaseKind.choices),
         Column("legal_limit_days", "法定办结时限", Kind.INTEGER, required=True),
-        Column("legal_limit_unit", "法定时限单位", Kind.CHOICE, choices=LimitUnit.choices),
+        Column(
+            "legal_limit_unit",
+            "法定时限单位",
+            Kind.CHOICE,
+            choices=LimitUnit.choices,
+            blank=LimitUnit.WORKING_DAY,
+            note="留空为工作日。",
+        ),
         Column("legal_limit_note", "法定时限说明"),
         Column(
             "promised_limit_days",
@@ -185,13 +193,24 @@ ITEMS = SheetSpec(
         Column("conditions", "受理条件", required=True),
         Column("visits", "到办事现场次数", Kind.INTEGER, note="0 至 2。"),
         Column(
-            "online_handling", "网上办理深度", Kind.CHOICE, required=True, choices=OnlineHandling.choices
+            "online_handling",
+            "网上办理深度",
+            Kind.CHOICE,
+            required=True,
+            choices=OnlineHandling.choices,
         ),
         Column("fee_charged", "是否收费", Kind.BOOLEAN, note="是/否（TRUE/FALSE）。"),
         Column("fee_basis", "收费依据"),
         Column("fee_standard", "收费标准", note="收费事项必填。"),
         Column("result_name", "审批结果名称", max_length=200),
-        Column("result_kind", "审批结果类型", Kind.CHOICE, choices=ResultKind.choices),
+        Column(
+            "result_kind",
+            "审批结果类型",
+            Kind.CHOICE,
+            choices=ResultKind.choices,
+            blank=ResultKind.OTHER,
+            note="留空为 other。",
+        ),
         Column(
             "delivery_methods",
             "结果送达方式",
@@ -262,5 +281,7 @@ def readme_rows() -> list[list[str]]:
                 note = f"{note} 可选值：{allowed}".strip()
             if spec is not ITEMS and column in KEY_COLUMNS:
                 note = f"{note} {KEY_NOTE}".strip()
-            rows.append([spec.title, column.key, column.label, "是" if column.required else "", note])
+            rows.append(
+                [spec.title, column.key, column.label, "是" if column.required else "", note]
+            )
     return rows

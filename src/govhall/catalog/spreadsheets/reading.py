@@ -77,17 +77,17 @@ def _header(spec: SheetSpec, header: tuple[Any, ...], log: ErrorLog) -> list[str
             continue
         key = str(cell).split()[-1].strip().lower()
         letter = get_column_letter(index)
+        refused = None
         if key not in spec.keys:
-            message = _("Unknown column.")
-            log.errors.append(RowError(spec.key, 1, letter, key, "import.column_unknown", message))
-            key = None
+            refused = ("import.column_unknown", _("Unknown column."))
         elif key in letters:
-            message = _("This column appears twice.")
-            log.errors.append(RowError(spec.key, 1, letter, key, "import.column_duplicate", message))
-            key = None
+            refused = ("import.column_duplicate", _("This column appears twice."))
+        if refused:
+            log.errors.append(RowError(spec.key, 1, letter, key, *refused))
+            keys.append(None)
         else:
             letters[key] = letter
-        keys.append(key)
+            keys.append(key)
     return keys
 
 

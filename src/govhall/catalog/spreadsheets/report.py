@@ -50,7 +50,11 @@ class RowError:
 
 @dataclass(slots=True)
 class ImportReport:
-    """What an import did; ``rows`` counts items rows, so ``created_versions + unchanged == rows``."""
+    """What an import did.
+
+    ``rows`` counts items rows (one per handling item), so ``created_versions + unchanged``
+    equals ``rows`` after a successful import.
+    """
 
     created_base_items: int = 0
     created_implementations: int = 0

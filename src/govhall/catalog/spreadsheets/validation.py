@@ -43,7 +43,9 @@ from govhall.core.models import Department, Region
 RowKey = tuple[str, str, str, str]
 KEY_KEYS = frozenset(column.key for column in KEY_COLUMNS)
 #: Fields the time-limit rules read; one unreadable cell among them makes the others moot.
-TIME_KEYS = frozenset({"case_kind", "legal_limit_days", "promised_limit_days", "promised_waiver_reason"})
+TIME_KEYS = frozenset(
+    {"case_kind", "legal_limit_days", "promised_limit_days", "promised_waiver_reason"}
+)
 #: Size of the ``IN (...)`` lists of the preload queries (SQLite allows 32,766 parameters).
 CHUNK = 500
 _MATERIAL_FIELD = re.compile(r"^materials\[(\d+)\]\.(\w+)$")
@@ -93,38 +95,42 @@ class Catalog:
     handling_items: dict[tuple[int, str], list[HandlingItem]]
 
 
-def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
+def chunks(values: Iterable[T]) -> Iterator[list[T]]:
     items = list(values)
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
 
 
-def load_catalog(*, base_codes: set[str], credit_codes: set[str], region_codes: set[str]) -> Catalog:
+def load_catalog(
+    *, base_codes: set[str], credit_codes: set[str], region_codes: set[str]
+) -> Catalog:
     """Preload what the file names: a fixed number of queries per 500 distinct values."""
     base_items = {
         item.base_code: item
-        for chunk in _chunks(base_codes)
+        for chunk in chunks(base_codes)
         for item in BaseItem.objects.filter(base_code__in=chunk)
     }
     implementations = {
         (impl.base_item_id, impl.department_id, impl.region_id): impl
-        for chunk in _chunks(item.pk for item in base_items.values())
+        for chunk in chunks(item.pk for item in base_items.values())
         for impl in Implementation.objects.filter(base_item_id__in=chunk)
     }
     handling_items: dict[tuple[int, str], list[HandlingItem]] = defaultdict(list)
-    for chunk in _chunks(impl.pk for impl in implementations.values()):
-        for item in HandlingItem.objects.filter(implementation_id__in=chunk).order_by("handling_code"):
+    for chunk in chunks(impl.pk for impl in implementations.values()):
+        for item in HandlingItem.objects.filter(implementation_id__in=chunk).order_by(
+            "handling_code"
+        ):
             handling_items[(item.implementation_id, item.kind)].append(item)
     return Catalog(
         item_types={item_type.code: item_type for item_type in ItemType.objects.all()},
         departments={
             department.credit_code: department
-            for chunk in _chunks(credit_codes)
+            for chunk in chunks(credit_codes)
             for department in Department.objects.filter(credit_code__in=chunk)
         },
         regions={
             region.code: region
-            for chunk in _chunks(region_codes)
+            for chunk in chunks(region_codes)
             for region in Region.objects.filter(code__in=chunk)
         },
         base_items=base_items,
@@ -295,7 +301,9 @@ class ItemChecker:
             if key in parsed.failed or key in first.failed:
                 continue
             if not _same(parsed.values[key], first.values[key]):
-                problem = "import.uniform_element" if key in UNIFORM_KEYS else "import.base_item_conflict"
+                problem = (
+                    "import.uniform_element" if key in UNIFORM_KEYS else "import.base_item_conflict"
+                )
                 message = _("This differs from row %(row)s, which has the same base code.") % {
                     "row": first.row.number
                 }
@@ -382,7 +390,8 @@ class ItemChecker:
             self._guide_error(parsed, materials, processes, error)
         if self.publish and key is not None and not materials:
             message = _(
-                "A published guide lists at least one material: add its rows to the materials sheet."
+                "A published guide lists at least one material: "
+                "add its rows to the materials sheet."
             )
             self.error(parsed, "base_code", "import.materials_required", message)
         return guide
