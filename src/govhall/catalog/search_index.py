@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connections
 
 FTS_TABLE = "catalog_implementation_fts"
+REBUILD = "INSERT INTO catalog_implementation_fts(catalog_implementation_fts) VALUES ('rebuild')"
 TRIGGERS = {
     "catalog_implementation_fts_ai": (
         "CREATE TRIGGER IF NOT EXISTS catalog_implementation_fts_ai AFTER INSERT ON "
@@ -59,4 +60,4 @@ def ensure_search_index(using: str = "default", **_kwargs: Any) -> None:
     with connections[using].cursor() as cursor:
         for name in missing:
             cursor.execute(TRIGGERS[name])
-        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        cursor.execute(REBUILD)

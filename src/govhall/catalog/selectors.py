@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from govhall.catalog.models import (
     HandlingItem,
     Implementation,
     ItemVersion,
+    MaterialRequirement,
     Publication,
     VersionState,
 )
@@ -110,8 +112,6 @@ def implementation_search(filters: ItemFilters) -> QuerySet[Implementation]:
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:
@@ -122,6 +122,19 @@ def _is_uuid(value: str) -> bool:
 def published_versions() -> QuerySet[ItemVersion]:
     return ItemVersion.objects.filter(state=VersionState.PUBLISHED).prefetch_related(
         "materials", "special_procedures"
+    )
+
+
+def published_material(material_uuid: uuid.UUID | str) -> MaterialRequirement | None:
+    """A material of a published version of an active item, or ``None``."""
+    return (
+        MaterialRequirement.objects.select_related("version")
+        .filter(
+            uuid=material_uuid,
+            version__state=VersionState.PUBLISHED,
+            version__handling_item__implementation__is_active=True,
+        )
+        .first()
     )
 
 

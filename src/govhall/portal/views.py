@@ -20,13 +20,16 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -40,13 +43,19 @@ from govhall.catalog.models import (
     ItemVersion,
     MaterialRequirement,
     Theme,
-    VersionState,
 )
-from govhall.catalog.selectors import ItemFilters, implementation_guide, implementation_search
+from govhall.catalog.selectors import (
+    ItemFilters,
+    implementation_guide,
+    implementation_search,
+    published_material,
+)
+from govhall.core.crypto import sm3_hex
 from govhall.core.documents import html_to_pdf
 from govhall.core.models import Department, Region, RegionLevel
 
 PAGE_SIZE = 20
+PDF_CACHE_SECONDS = 3600
 #: Longer input is cut: nobody types 100 characters into a search box, robots do.
 QUERY_MAX_LENGTH = 100
 #: Query-string parameters of the search page other than ``page``.
@@ -484,8 +493,23 @@ def guide_pdf(request: HttpRequest, implementation_code: str) -> HttpResponse:
         reverse("portal:guide", args=[implementation.implementation_code])
     )
     context["for_pdf"] = True
-    html = render_to_string("portal/guide_print.html", context, request=request)
-    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    versions = [
+        str(item.published[0].uuid)  # type: ignore[attr-defined]
+        for item in implementation.handling_items.all()
+        if getattr(item, "published", None)
+    ]
+    # Rendering takes about a second; published versions never change, so the PDF of the
+    # same versions, language and day (it prints the date) is reused.
+    cache_key = "guide-pdf:" + sm3_hex(
+        "|".join(
+            [implementation_code, get_language() or "", str(timezone.localdate()), *versions]
+        ).encode()
+    )
+    pdf = cache.get(cache_key)
+    if pdf is None:
+        html = render_to_string("portal/guide_print.html", context, request=request)
+        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+        cache.set(cache_key, pdf, timeout=PDF_CACHE_SECONDS)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = _attachment(
         f"{implementation.implementation_code}.pdf", f"{implementation.name}.pdf"
@@ -508,15 +532,7 @@ def material_file(request: HttpRequest, material_uuid: uuid.UUID, kind: str) -> 
     field_name = MATERIAL_FIELDS.get(kind)
     if field_name is None:
         raise Http404
-    material = (
-        MaterialRequirement.objects.select_related("version")
-        .filter(
-            uuid=material_uuid,
-            version__state=VersionState.PUBLISHED,
-            version__handling_item__implementation__is_active=True,
-        )
-        .first()
-    )
+    material = published_material(material_uuid)
     if material is None:
         raise Http404
     stored = getattr(material, field_name)

@@ -103,7 +103,9 @@ def test_draft_form_shows_the_half_rule(client: Any, handling_item: Any, region:
     assert draft.promised_limit_days == 10
 
 
-def test_publication_made_compared_and_exported_in_admin(client: Any, handling_item: Any, publish: Any, region: Any) -> None:
+def test_publication_made_compared_and_exported_in_admin(
+    client: Any, handling_item: Any, publish: Any, region: Any
+) -> None:
     from govhall.catalog.models import Publication
 
     publish(handling_item)
@@ -111,7 +113,12 @@ def test_publication_made_compared_and_exported_in_admin(client: Any, handling_i
     client.force_login(province)
     response = client.post(
         "/admin/catalog/publication/publish/",
-        {"title": "2026年12月集中公布", "kind": "december", "published_on": "2026-12-01", "note": ""},
+        {
+            "title": "2026年12月集中公布",
+            "kind": "december",
+            "published_on": "2026-12-01",
+            "note": "",
+        },
     )
     assert response.status_code == 302
     wrong_month = client.post(
@@ -128,12 +135,20 @@ def test_publication_made_compared_and_exported_in_admin(client: Any, handling_i
     second = Publication.objects.exclude(pk=first.pk).get()
     page = client.get("/admin/catalog/publication/diff/", {"old": first.uuid, "new": second.uuid})
     assert page.status_code == 200 and page.context["diff"].rows() == []
-    csv = client.get("/admin/catalog/publication/diff/", {"old": first.uuid, "new": second.uuid, "export": "csv"})
-    assert csv.content.decode("utf-8-sig").splitlines() == ["change,handling_code,name,field,detail"]
+    csv = client.get(
+        "/admin/catalog/publication/diff/", {"old": first.uuid, "new": second.uuid, "export": "csv"}
+    )
+    assert csv.content.decode("utf-8-sig").splitlines() == [
+        "change,handling_code,name,field,detail"
+    ]
 
 
-def test_county_editor_cannot_publish_a_release(client: Any, implementation: Any, region: Any) -> None:
-    client.force_login(_staff("county", department=implementation.department, region=region("520121")))
+def test_county_editor_cannot_publish_a_release(
+    client: Any, implementation: Any, region: Any
+) -> None:
+    client.force_login(
+        _staff("county", department=implementation.department, region=region("520121"))
+    )
     assert client.get("/admin/catalog/publication/publish/").status_code == 403
     report = client.get("/admin/catalog/publication/consistency/")
     assert report.status_code == 200 and list(report.context["deviations"]) == []

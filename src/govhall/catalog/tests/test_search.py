@@ -58,14 +58,18 @@ def _social_security_card(department: Any, region: Any) -> Any:
     )
 
 
-def test_synonym_and_two_character_words(department: Any, region: Any, publish: Any, handling_item: Any) -> None:
-    implementation, card = _social_security_card(department, region)
+def test_synonym_and_two_character_words(
+    department: Any, region: Any, publish: Any, handling_item: Any
+) -> None:
+    _implementation, card = _social_security_card(department, region)
     publish(card)
     publish(handling_item)
     found = [i.name for i in implementation_search(ItemFilters(q="社保卡"))]
     assert found == ["社会保障卡申领"]
     assert [i.name for i in implementation_search(ItemFilters(q="低保"))] == ["最低生活保障申请"]
-    assert [i.name for i in implementation_search(ItemFilters(q="社会保障卡"))] == ["社会保障卡申领"]
+    assert [i.name for i in implementation_search(ItemFilters(q="社会保障卡"))] == [
+        "社会保障卡申领"
+    ]
     assert [i.name for i in implementation_search(ItemFilters(q="户口迁移"))] == []
     audience = implementation_search(ItemFilters(audience="organization"))
     assert list(audience) == []

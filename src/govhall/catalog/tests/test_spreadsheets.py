@@ -4,13 +4,16 @@ row, column and stable code, and writes nothing unless the whole file is valid."
 
 from __future__ import annotations
 
-from io import BytesIO
+import zipfile
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from govhall.catalog.models import (
@@ -30,6 +33,7 @@ from govhall.catalog.spreadsheets import (
     import_report_xlsx,
 )
 from govhall.catalog.spreadsheets.columns import ITEMS, MATERIALS, PROCESSES
+from govhall.core.errors import FieldError
 from govhall.core.models import AuditRecord, Department
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +57,8 @@ def _sheet_rows(data: bytes, title: str) -> list[tuple[Any, ...]]:
 
 def _workbook(
     items: list[dict[str, Any]],
-    materials: list[dict[str, Any]] = (),  # type: ignore[assignment]
-    processes: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    materials: list[dict[str, Any]] | None = None,
+    processes: list[dict[str, Any]] | None = None,
 ) -> bytes:
     """A workbook with the full headers; rows give values by key, missing keys stay blank."""
     workbook = Workbook()
@@ -62,7 +66,7 @@ def _workbook(
     for spec, rows in ((ITEMS, items), (MATERIALS, materials), (PROCESSES, processes)):
         sheet = workbook.create_sheet(spec.title)
         sheet.append(spec.keys)
-        for row in rows:
+        for row in rows or []:
             sheet.append([row.get(key) for key in spec.keys])
     buffer = BytesIO()
     workbook.save(buffer)
@@ -123,7 +127,12 @@ def county(department: Any) -> Department:
 def test_export_writes_the_sheets_and_reimporting_it_changes_nothing(
     handling_item: HandlingItem, publish: Any
 ) -> None:
-    publish(handling_item, special_procedures=[ProcedureInput(name="入户调查", days=5)])
+    formula = '=HYPERLINK("http://example.com")'
+    publish(
+        handling_item,
+        special_procedures=[ProcedureInput(name="入户调查", days=5)],
+        consultation=formula,
+    )
     implementation = handling_item.implementation
     data = catalog_export()
 
@@ -145,6 +154,7 @@ def test_export_writes_the_sheets_and_reimporting_it_changes_nothing(
     assert row["legal_limit_days"] == 20
     assert row["promised_limit_days"] == 10
     assert row["fee_charged"] is False
+    assert row["consultation"] == formula  # stored as text, never as a formula
     materials = _sheet_rows(data, "材料 materials")
     assert [(r[4], r[5], r[7], r[12]) for r in materials[1:]] == [
         (1, "最低生活保障申请书", "original", "applicant"),
@@ -173,8 +183,15 @@ def test_a_handmade_workbook_creates_items_with_exact_values(county: Department)
     data = _workbook(
         [new, change],
         materials=[
-            _material(new, order=2, name="居民身份证", form="copy", source="shared_data",
-                      waivable_if_verified_online="是", is_essential=False),
+            _material(
+                new,
+                order=2,
+                name="居民身份证",
+                form="copy",
+                source="shared_data",
+                waivable_if_verified_online="是",
+                is_essential=False,
+            ),
             _material(new, order=1),
             _material(change),
         ],
@@ -197,7 +214,10 @@ def test_a_handmade_workbook_creates_items_with_exact_values(county: Department)
     )
     base = BaseItem.objects.get(base_code=NEW_BASE_CODE)
     assert (base.name, base.item_type.code, base.for_persons, base.for_organizations) == (
-        "临时救助申请", "05", True, False,
+        "临时救助申请",
+        "05",
+        True,
+        False,
     )
     assert base.synonym_list == ["临时救助", "急难救助"]
     implementation = Implementation.objects.get(base_item=base)
@@ -275,7 +295,10 @@ def test_a_broken_spreadsheet_reports_every_error_and_writes_nothing(
         _item(county, base_code="520500106000", promised_limit_days=15),  # row 9
         _item(county, base_code="520500107000", conditions=None),  # row 10
         _item(  # row 11: the stored base item has another name
-            county, base_code=base_item.base_code, name="低保申请", legal_basis=base_item.legal_basis
+            county,
+            base_code=base_item.base_code,
+            name="低保申请",
+            legal_basis=base_item.legal_basis,
         ),
     ]
     materials = [_material(row) for row in rows]
@@ -357,8 +380,6 @@ def test_headers_are_checked(county: Department) -> None:
 def test_files_that_are_not_workbooks_or_too_big_are_refused(settings: Any) -> None:
     assert _failure(b"base_code,name\n") == [("file", "import.file")]
     archive = BytesIO()
-    import zipfile
-
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("hello.txt", "not a workbook")
     assert _failure(archive.getvalue()) == [("file", "import.file")]
@@ -376,27 +397,59 @@ def test_commands_export_and_import(
     out = tmp_path / "catalog.xlsx"
     call_command("catalog_export", str(out), "--region", "520121")
     assert len(_sheet_rows(out.read_bytes(), "事项 items")) == 2
-    stdout = BytesIO()
-    call_command("catalog_import", str(out), stdout=_Text(stdout))
-    assert "unchanged: 1" in stdout.getvalue().decode()
+    stdout = StringIO()
+    call_command("catalog_import", str(out), stdout=stdout)
+    assert "unchanged: 1" in stdout.getvalue()
 
     broken = tmp_path / "broken.xlsx"
     row = _item(county, visits=3)
     broken.write_bytes(_workbook([row], [_material(row)]))
     report = tmp_path / "report.xlsx"
     with pytest.raises(CommandError, match="1 error"):
-        call_command("catalog_import", str(broken), "--report", str(report), stderr=_Text(BytesIO()))
-    assert _sheet_rows(report.read_bytes(), "errors")[1][:5] == ("items", 2, "X", "visits", "visits.range")
+        call_command("catalog_import", str(broken), "--report", str(report), stderr=StringIO())
+    assert _sheet_rows(report.read_bytes(), "errors")[1][:5] == (
+        "items",
+        2,
+        "X",
+        "visits",
+        "visits.range",
+    )
 
 
-class _Text:
-    """A minimal text stream over bytes, for the commands' stdout and stderr."""
+def _validation_queries(county: Department, rows: int) -> int:
+    items = [
+        _item(
+            county, base_code=f"5205{n:05d}000", visits=3
+        )  # every row invalid: nothing is written
+        for n in range(rows)
+    ]
+    data = _workbook(items, [_material(item) for item in items])
+    with CaptureQueriesContext(connection) as queries, pytest.raises(ImportFailed):
+        catalog_import(actor=None, data=data)
+    return len(queries)
 
-    def __init__(self, buffer: BytesIO) -> None:
-        self.buffer = buffer
 
-    def write(self, text: str) -> None:
-        self.buffer.write(text.encode())
+def test_validation_does_not_query_per_row(county: Department) -> None:
+    assert _validation_queries(county, 3) == _validation_queries(county, 60)
 
-    def flush(self) -> None:
-        pass
+
+def test_a_blank_optional_sheet_counts_as_absent_and_the_report_reads_field_errors(
+    county: Department,
+) -> None:
+    row = _item(county)
+    workbook = load_workbook(BytesIO(_workbook([row], [_material(row)])))
+    del workbook["流程 processes"]
+    workbook.create_sheet("流程 processes")  # no header, no rows
+    buffer = BytesIO()
+    workbook.save(buffer)
+    assert catalog_import(actor=None, data=buffer.getvalue()).created_versions == 1
+
+    errors = [
+        FieldError("items!AB7", "fee_standard.required", "x"),
+        FieldError("file", "import.file", "y"),
+    ]
+    rows = _sheet_rows(import_report_xlsx(errors), "errors")
+    assert rows[1:] == [
+        ("items", 7, "AB", None, "fee_standard.required", "x"),
+        (None, None, None, "file", "import.file", "y"),
+    ]

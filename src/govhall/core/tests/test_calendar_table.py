@@ -74,11 +74,20 @@ def test_load_makes_a_year_official_and_moves_due_dates() -> None:
     calendar_year_load(year=2027, days=days, document="国办发明电〔2026〕示例", actor=None)
     after = get_calendar().add_working_days_result(datetime.date(2027, 2, 1), 10)
     assert after == type(after)(due_date=datetime.date(2027, 2, 19), provisional=False)
-    assert AuditRecord.objects.filter(action="core.calendar.load_year", object_id="2027").count() == 1
+    assert (
+        AuditRecord.objects.filter(action="core.calendar.load_year", object_id="2027").count() == 1
+    )
 
 
 def test_bad_schedule_is_refused_with_every_error() -> None:
-    text = "2027-02-30,holiday,x\n2027-03-01,adjusted_working,x\n2028-01-01,holiday,x\n2027-05-01,rest,x"
+    text = "\n".join(
+        [
+            "2027-02-30,holiday,x",
+            "2027-03-01,adjusted_working,x",
+            "2028-01-01,holiday,x",
+            "2027-05-01,rest,x",
+        ]
+    )
     with pytest.raises(ValidationFailed) as raised:
         parse_schedule(text, year=2027)
     codes = [(e.field, e.code) for e in raised.value.errors]

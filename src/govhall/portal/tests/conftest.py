@@ -42,6 +42,9 @@ from govhall.core.models import Department, Region
 BLANK_FORM_NAME = "最低生活保障申请表.docx"
 #: Not a real .docx: the download must hand back exactly the stored bytes, whatever they are.
 BLANK_FORM_BYTES = b"PK\x03\x04govhall test blank form \x00\xff\xfe bytes"
+#: A type outside pdf/doc/docx/xls/xlsx: it must be served as application/octet-stream.
+SAMPLE_NAME = "身份证复印件样例.jpg"
+SAMPLE_BYTES = b"\xff\xd8\xff\xe0 not really a jpeg"
 HALL_ADDRESS = "开阳县政务服务中心一楼民政窗口"
 HALL_HOURS = "工作日 9:00-12:00，14:00-17:30"
 
@@ -217,6 +220,7 @@ def published_guide(
                     source="shared_data",
                     waivable_if_verified_online=True,
                     is_essential=False,
+                    sample_form=(SAMPLE_NAME, SAMPLE_BYTES),
                 ),
             ],
             special_procedures=[

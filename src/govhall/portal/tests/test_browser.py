@@ -49,7 +49,9 @@ def browser_page() -> Any:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-def test_search_guide_and_downloads(live_server: Any, published_guide: Any, browser_page: Any) -> None:
+def test_search_guide_and_downloads(
+    live_server: Any, published_guide: Any, browser_page: Any
+) -> None:
     page = browser_page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 360, "height": 800})

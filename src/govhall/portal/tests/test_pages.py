@@ -22,6 +22,7 @@ from govhall.portal.tests.conftest import (
     BLANK_FORM_BYTES,
     HALL_ADDRESS,
     HALL_HOURS,
+    SAMPLE_BYTES,
     DraftGuide,
     PublishedGuide,
 )
@@ -95,6 +96,17 @@ def test_home_in_english_with_language_cookie(
     assert 'name="language" value="zh-hans"' in page
 
 
+def test_language_switch_works_without_javascript(
+    client: Client, published_guide: PublishedGuide
+) -> None:
+    """Posting the header's form (language=en) sets the cookie and returns to the page."""
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/search/?q=x"})
+    assert response.status_code == 302
+    assert response["Location"] == "/search/?q=x"
+    assert response.cookies["django_language"].value == "en"
+    assert '<html lang="en">' in _text(client.get(reverse("portal:home")))
+
+
 def test_home_in_english_with_accept_language(
     client: Client, published_guide: PublishedGuide
 ) -> None:
@@ -151,6 +163,14 @@ def test_search_with_unknown_region_explains_and_does_not_crash(
     assert type_message in page
     assert 'role="alert"' in page
     assert response.context["page"].paginator.count == 1
+
+
+def test_search_text_is_escaped(client: Client, published_guide: PublishedGuide) -> None:
+    """What people type is shown back as text, never as markup."""
+    response = client.get(reverse("portal:search"), {"q": "<script>alert(1)</script>"})
+    page = _text(response)
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_search_without_results_says_so_helpfully(
@@ -285,6 +305,24 @@ def test_blank_form_download_returns_the_stored_bytes(
         f'attachment; filename="blank-{material.uuid.hex[:8]}.docx"; '
         f"filename*=UTF-8''{quote('最低生活保障申请表.docx')}"
     )
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_sample_of_another_type_is_an_opaque_download(
+    client: Client, published_guide: PublishedGuide
+) -> None:
+    """A .jpg sample is served as application/octet-stream, sandboxed, under its own extension."""
+    material = published_guide.material_without_form
+    response = client.get(reverse("portal:material_file", args=[material.uuid, "sample"]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == SAMPLE_BYTES  # type: ignore[attr-defined]
+    assert response["Content-Type"] == "application/octet-stream"
+    display = gettext("%(name)s (sample)") % {"name": "居民身份证"}
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="sample-{material.uuid.hex[:8]}.jpg"; '
+        f"filename*=UTF-8''{quote(display + '.jpg')}"
+    )
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
