@@ -28,8 +28,9 @@ from govhall.catalog.services.versions import (
     item_version_submit,
 )
 from govhall.catalog.spreadsheets.columns import GUIDE_KEYS, ITEMS, MATERIAL_KEYS
+from govhall.catalog.spreadsheets.lookups import Catalog, chunks
 from govhall.catalog.spreadsheets.report import ErrorLog, ImportFailed, ImportReport
-from govhall.catalog.spreadsheets.validation import Catalog, ItemPlan, chunks
+from govhall.catalog.spreadsheets.validation import ItemPlan
 from govhall.core.errors import Conflict, ValidationFailed
 
 Signature = tuple[Any, ...]

@@ -23,6 +23,10 @@ def catalog_import(*, actor: Any, data: bytes, publish: bool = True) -> ImportRe
     every error and nothing is written. Otherwise base items, implementations and handling
     items that do not exist are created (existing ones are reused), and each items row gets a
     new guide version (published when ``publish``) unless it equals the current one.
+
+    An import only adds: handling items missing from the file are left alone, nothing is
+    renamed, and a stored base item's non-uniform attributes (list, domain, service objects,
+    synonyms) are read from the file only when the base item is new.
     """
     limits = settings.GOVHALL
     log = ErrorLog()

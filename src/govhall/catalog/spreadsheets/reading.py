@@ -112,16 +112,17 @@ def _read_sheet(sheet: Any, spec: SheetSpec, log: ErrorLog, budget: list[int]) -
             raise TooManyRows
         raw = {key: value for key, value in zip(keys, values, strict=False) if key}
         data.rows.append(SheetRow(spec.key, number, raw))
-    for column in spec.columns:
-        if column.required and column.key not in data.columns:
-            log.add(
-                spec.key,
-                1,
-                column.key,
-                "import.column_missing",
-                _("The column %(key)s is missing.") % {"key": column.key},
-            )
+    if data.columns or data.rows or spec.key == SHEETS[0].key:
+        _missing_columns(data, log)
+    # else: a blank materials or processes sheet is as good as none
     return data
+
+
+def _missing_columns(data: SheetData, log: ErrorLog) -> None:
+    for column in data.spec.columns:
+        if column.required and column.key not in data.columns:
+            message = _("The column %(key)s is missing.") % {"key": column.key}
+            log.add(data.spec.key, 1, column.key, "import.column_missing", message)
 
 
 def _find_sheet(workbook: Any, spec: SheetSpec) -> Any:

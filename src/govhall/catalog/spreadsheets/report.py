@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from openpyxl import Workbook
 
 from govhall.catalog.spreadsheets.cells import write_value
@@ -20,7 +20,9 @@ from govhall.catalog.spreadsheets.columns import SHEETS, Column
 from govhall.core.errors import FieldError, ValidationFailed
 
 _SHEET_ORDER = {spec.key: index for index, spec in enumerate(SHEETS, start=1)}
-_FIELD = re.compile(r"^(?P<sheet>\w+)!(?P<column>[A-Z]*)(?P<row>\d+)$")
+_FIELD = re.compile(
+    rf"^(?P<sheet>{'|'.join(spec.key for spec in SHEETS)})(?:!(?P<column>[A-Z]*)(?P<row>\d+))?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,11 @@ class ImportFailed(ValidationFailed):
     def __init__(self, report: ImportReport) -> None:
         super().__init__(
             [error.as_field_error() for error in report.errors],
-            detail=_("The spreadsheet has %(count)s errors; nothing was imported.")
+            detail=ngettext_lazy(
+                "The spreadsheet has %(count)s error; nothing was imported.",
+                "The spreadsheet has %(count)s errors; nothing was imported.",
+                "count",
+            )
             % {"count": len(report.errors)},
         )
         self.report = report
@@ -104,9 +110,8 @@ def _as_row_error(error: RowError | FieldError) -> RowError:
     match = _FIELD.match(error.field)
     if match is None:
         return RowError("", 0, "", error.field, error.code, error.message)
-    return RowError(
-        match["sheet"], int(match["row"]), match["column"], "", error.code, error.message
-    )
+    row, column = int(match["row"] or 0), match["column"] or ""
+    return RowError(match["sheet"], row, column, "", error.code, error.message)
 
 
 def import_report_xlsx(errors: Iterable[RowError | FieldError]) -> bytes:
