@@ -44,6 +44,12 @@ from govhall.catalog.services.versions import (
     item_version_save_draft,
     item_version_submit,
 )
+from govhall.catalog.spreadsheets import (
+    ImportFailed,
+    catalog_export,
+    catalog_import,
+    import_report_xlsx,
+)
 from govhall.core.errors import DomainError, ValidationFailed
 from govhall.core.scoping import StaffScope
 
@@ -118,6 +124,16 @@ class HandlingItemInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+    publish = forms.BooleanField(
+        label=_("Publish the new guide versions at once"), required=False, initial=True
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @admin.register(Implementation)
 class ImplementationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("implementation_code", "name", "department", "region", "level", "is_active")
@@ -147,11 +163,77 @@ class ImplementationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "is_active",
     )
 
+    change_list_template = "admin/catalog/implementation/change_list.html"
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return scoped_implementations(request, super().get_queryset(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="catalog_implementation_import",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="catalog_implementation_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The user's part of the catalog as the import workbook."""
+        scope = StaffScope.for_user(request.user)
+        if scope.is_empty:
+            raise PermissionDenied
+        return _download(catalog_export(region_prefix=scope.region_prefix), "catalog.xlsx", XLSX)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a workbook: all rows are checked first; any error imports nothing and
+        offers the row-by-row report for download."""
+        if not StaffScope.for_user(request.user).is_province_wide or not request.user.has_perm(
+            "catalog.add_baseitem"
+        ):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        errors: list[Any] = []
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data["file"].read()
+            try:
+                report = catalog_import(
+                    actor=request.user, data=data, publish=form.cleaned_data["publish"]
+                )
+            except ImportFailed as failure:
+                errors = failure.errors
+                if request.POST.get("download_report"):
+                    return _download(import_report_xlsx(errors), "import-report.xlsx", XLSX)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Imported: %(items)d base items, %(implementations)d implementations, "
+                        "%(versions)d guide versions; %(unchanged)d rows unchanged."
+                    )
+                    % {
+                        "items": report.created_base_items,
+                        "implementations": report.created_implementations,
+                        "versions": report.created_versions,
+                        "unchanged": report.unchanged,
+                    },
+                )
+                return HttpResponseRedirect(reverse("admin:catalog_implementation_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "errors": errors,
+            "title": _("Import the catalog from Excel"),
+        }
+        return render(request, "admin/catalog/implementation/import.html", context)
 
 
 @admin.register(HandlingItem)

@@ -152,3 +152,27 @@ def test_county_editor_cannot_publish_a_release(
     assert client.get("/admin/catalog/publication/publish/").status_code == 403
     report = client.get("/admin/catalog/publication/consistency/")
     assert report.status_code == 200 and list(report.context["deviations"]) == []
+
+
+def test_excel_export_and_import_pages(
+    client: Any, handling_item: Any, publish: Any, region: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from govhall.catalog.models import ItemVersion
+
+    publish(handling_item)
+    client.force_login(_staff("province-admin", region=region("520000")))
+    exported = client.get("/admin/catalog/implementation/export/")
+    assert exported.status_code == 200
+    assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    upload = SimpleUploadedFile("catalog.xlsx", exported.content)
+    response = client.post(
+        "/admin/catalog/implementation/import/", {"file": upload, "publish": "on"}
+    )
+    assert response.status_code == 302
+    assert ItemVersion.objects.count() == 1
+    broken = SimpleUploadedFile("catalog.xlsx", b"not a workbook")
+    response = client.post("/admin/catalog/implementation/import/", {"file": broken})
+    assert response.status_code == 200
+    assert [e.code for e in response.context["errors"]] == ["import.file"]
