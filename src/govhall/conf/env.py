@@ -43,9 +43,12 @@ def env(name: str, default: T, cast: Callable[[str], T]) -> T: ...
 
 
 def env(name: str, default: object, cast: Callable[[str], object] = str) -> object:
-    """Return ``cast(os.environ[name])``, or ``default`` when the variable is unset."""
+    """Return ``cast(os.environ[name])``, or ``default`` when the variable is unset or empty.
+
+    Empty counts as unset because shells and CI files often export ``NAME=`` to clear a value.
+    """
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or raw == "":
         return default
     try:
         return cast(raw)

@@ -14,7 +14,8 @@ batches of :data:`BATCH_SIZE` inside one transaction per batch, and the run leav
 summary audit record. The invariants the services enforce are kept by construction instead:
 12-digit base codes of origin ``52`` whose type digits match the item type, unique main and
 sub-item numbers, uniform elements copied from the base item, 实施编码 = credit code + level
-code + base code, a promised limit at most half the legal one, and search tokens computed
+code + base code, a promised limit at most half the legal one, ``has_published_guide`` set
+as the version services set it on publication, and search tokens computed
 with :func:`govhall.core.search.index_tokens` from exactly the texts
 :func:`govhall.catalog.services.items.implementation_reindex` uses. On SQLite the FTS5
 triggers of migration ``catalog.0004`` index the bulk inserts; on PostgreSQL the GIN
@@ -669,6 +670,8 @@ def _implementation(ctx: _Context, county_index: int, spec: BaseSpec) -> Impleme
         legal_basis=base.legal_basis,
         power_source=PowerSource.STATUTORY,
         search_tokens=" ".join(tokens),
+        # The flag the version services keep; every synthetic item gets a published guide.
+        has_published_guide=True,
     )
 
 

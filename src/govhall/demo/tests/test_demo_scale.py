@@ -119,15 +119,19 @@ def test_generates_exactly_the_items_asked_with_published_guides() -> None:
         assert 2 <= MaterialRequirement.objects.filter(version=version).count() <= 4
         assert version.promised_limit_days <= version.legal_limit_days / 2
     for implementation in implementations.select_related("department", "region", "base_item"):
+        assert implementation.has_published_guide
         assert implementation.department.name.endswith(SYNTHETIC_DEPARTMENT_SUFFIX)
         assert implementation.legal_basis.startswith(SYNTHETIC_LEGAL_MARK)
         assert implementation.region.level == "county"
         assert implementation.department.region_id == implementation.region_id
         assert implementation_code_errors(implementation.implementation_code) == []
         assert implementation.implementation_code.endswith(implementation.base_code)
-        assert base_code_errors(
-            implementation.base_code, item_type_code=implementation.base_item.item_type.code
-        ) == []
+        assert (
+            base_code_errors(
+                implementation.base_code, item_type_code=implementation.base_item.item_type.code
+            )
+            == []
+        )
 
 
 def test_departments_cover_every_county_and_sector_with_valid_credit_codes() -> None:

@@ -161,6 +161,7 @@ ID_FIELD_HINTS = ("公民身份号码", "身份证号")
 USCC_FIELD_HINTS = ("统一社会信用代码",)
 PHONE_FIELD_HINTS = ("电话", "手机")
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 class Report:
@@ -360,7 +361,9 @@ def check_themes(report: Report, themes: list[dict[str, Any]]) -> dict[str, dict
             theme["audience"]
         )
         report.require(
-            theme["kind"] == expected_kind, where, "kind does not fit audience (person/organization)"
+            theme["kind"] == expected_kind,
+            where,
+            "kind does not fit audience (person/organization)",
         )
         by_key[theme["key"]] = theme
     return by_key
@@ -370,17 +373,27 @@ def check_sample_values(report: Report, where: str, sample: Mapping[str, Any]) -
     for field, value in sample.items():
         text = str(value)
         place = f"{where} sample[{field}]"
-        if any(hint in field for hint in ID_FIELD_HINTS):
+        wants_id = any(hint in field for hint in ID_FIELD_HINTS)
+        wants_uscc = any(hint in field for hint in USCC_FIELD_HINTS)
+        if wants_id and wants_uscc:
+            # A field for "ID number (or credit code)": either identifier is acceptable.
+            if RIC_TOKEN_RE.fullmatch(text):
+                check_resident_id(report, place, text)
+            else:
+                check_uscc(report, place, text, text[:1] or "9", USCC_ALPHABET)
+        elif wants_id:
             check_resident_id(report, place, text)
-        if any(hint in field for hint in USCC_FIELD_HINTS):
-            check_uscc(report, place, text, text[:1] or "9", "0123456789ABCDEFGHJKLMNPQRTUWXY")
+        elif wants_uscc:
+            check_uscc(report, place, text, text[:1] or "9", USCC_ALPHABET)
         if any(hint in field for hint in PHONE_FIELD_HINTS):
             check_phone(report, place, text)
+        if wants_id or wants_uscc:
+            continue
         for token in RIC_TOKEN_RE.findall(text):
             check_resident_id(report, place, token)
         for token in USCC_TOKEN_RE.findall(text):
-            if not token.isdigit():
-                check_uscc(report, place, token, token[0], "0123456789ABCDEFGHJKLMNPQRTUWXY")
+            if not RIC_TOKEN_RE.fullmatch(token):
+                check_uscc(report, place, token, token[0], USCC_ALPHABET)
 
 
 def check_material(report: Report, where: str, material: Mapping[str, Any]) -> bool:
@@ -413,7 +426,11 @@ def check_material(report: Report, where: str, material: Mapping[str, Any]) -> b
     if not (isinstance(title, str) and isinstance(fields, list) and isinstance(sample, dict)):
         report.error(where, "blank_form needs title, fields (list) and sample (mapping)")
         return False
-    report.require(len(fields) == len(set(fields)) and fields, where, "blank_form fields")
+    report.require(
+        bool(fields) and len(fields) == len(set(fields)),
+        where,
+        "blank_form fields must be a non-empty list without duplicates",
+    )
     report.require(
         set(sample) == set(fields),
         where,
@@ -501,8 +518,10 @@ def check_guide(report: Report, where: str, guide: Mapping[str, Any]) -> tuple[i
     report.require(
         isinstance(process, list)
         and len(process) >= 3
-        and all(isinstance(step, dict) and step.get("name") and step.get("description")
-                for step in process),
+        and all(
+            isinstance(step, dict) and step.get("name") and step.get("description")
+            for step in process
+        ),
         where,
         "process needs >= 3 steps with name and description",
     )
@@ -510,8 +529,10 @@ def check_guide(report: Report, where: str, guide: Mapping[str, Any]) -> tuple[i
     report.require(
         isinstance(faq, list)
         and len(faq) >= 1
-        and all(isinstance(entry, dict) and entry.get("question") and entry.get("answer")
-                for entry in faq),
+        and all(
+            isinstance(entry, dict) and entry.get("question") and entry.get("answer")
+            for entry in faq
+        ),
         where,
         "faq needs >= 1 question/answer",
     )
@@ -648,14 +669,17 @@ def check_items(
                 report.require(dept_key not in seen_departments, i_where, "duplicate department")
                 seen_departments.add(str(dept_key))
                 dept = departments.get(str(dept_key))
-                if not report.require(dept is not None, i_where, "department unknown"):
+                if dept is None:
+                    report.error(i_where, "department unknown")
                     continue
                 stats["departments_used"].add(dept_key)
                 region = str(impl.get("region"))
                 level = impl.get("level")
                 report.require(level in LEVELS, i_where, f"level {level} unknown")
                 report.require(level == dept["level"], i_where, "level differs from department's")
-                report.require(region == dept["region"], i_where, "region differs from department's")
+                report.require(
+                    region == dept["region"], i_where, "region differs from department's"
+                )
                 if level == "township":
                     report.require(
                         len(region) == 12 and townships.get(region, ("", ""))[1] == "township",
@@ -790,9 +814,7 @@ def main() -> int:
         report, intermediaries, stats["base_codes"], departments, townships
     )
 
-    report.require(
-        stats["items"] >= MIN_BASE_ITEMS, "totals", f"only {stats['items']} base items"
-    )
+    report.require(stats["items"] >= MIN_BASE_ITEMS, "totals", f"only {stats['items']} base items")
     report.require(
         stats["implementations"] >= MIN_IMPLEMENTATIONS,
         "totals",
@@ -835,8 +857,7 @@ def main() -> int:
     print("per domain (base items / implementations)")
     for domain in DOMAINS:
         print(
-            f"  {domain:<26}{stats['per_domain'][domain]:>5}"
-            f"{stats['impl_per_domain'][domain]:>6}"
+            f"  {domain:<26}{stats['per_domain'][domain]:>5}{stats['impl_per_domain'][domain]:>6}"
         )
     print_counter("implementations per level", stats["per_level"], LEVELS)
     print_counter(
