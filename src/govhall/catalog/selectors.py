@@ -11,13 +11,18 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 
 from govhall.catalog.models import (
     UNIFORM_ELEMENTS,
+    Agency,
+    AgencyQualification,
+    BaseItem,
     HandlingItem,
     Implementation,
+    IntermediaryService,
     ItemVersion,
     MaterialRequirement,
     Publication,
     VersionState,
 )
+from govhall.core.models import Region
 from govhall.core.search import fts5_match, query_tokens, tsquery
 
 FTS_TABLE = "catalog_implementation_fts"
@@ -152,6 +157,45 @@ def implementation_guide(implementation_code: str) -> Implementation | None:
             "base_item__intermediary_services",
         )
         .first()
+    )
+
+
+def intermediary_services() -> QuerySet[IntermediaryService]:
+    """The intermediary service list (中介服务事项清单), by code, with items and agencies."""
+    return IntermediaryService.objects.order_by("code").prefetch_related(
+        Prefetch("base_items", queryset=BaseItem.objects.order_by("base_code")),
+        Prefetch("agencies", queryset=Agency.objects.order_by("name")),
+    )
+
+
+def intermediary_service(code: str) -> IntermediaryService | None:
+    """One intermediary service with the items that need it, or ``None``."""
+    return intermediary_services().filter(code=code).first()
+
+
+def agency_directory(service_code: str = "", region: str = "") -> QuerySet[Agency]:
+    """The agency directory (中介服务机构名录) by name, with qualifications and service areas.
+
+    ``service_code`` keeps the agencies offering that service. ``region`` is a region code
+    or prefix (``52``, ``5201``, ``520121``...): it keeps the agencies serving that place,
+    that is with a service area at or under it, or above it (a province-wide agency also
+    serves every county).
+    """
+    queryset = Agency.objects.order_by("name")
+    if service_code:
+        queryset = queryset.filter(services__code=service_code)
+    if region:
+        found = Region.objects.filter(code__startswith=region[:12]).order_by("code").first()
+        prefix = found.prefix if found else region
+        ancestors = [prefix[:n] for n in (2, 4, 6, 9, 12) if n <= len(prefix)]
+        # Several service areas can match: distinct() lists the agency once.
+        queryset = queryset.filter(
+            Q(service_regions__prefix__startswith=prefix) | Q(service_regions__prefix__in=ancestors)
+        ).distinct()
+    return queryset.prefetch_related(
+        Prefetch("qualifications", queryset=AgencyQualification.objects.order_by("name", "pk")),
+        Prefetch("service_regions", queryset=Region.objects.order_by("code")),
+        Prefetch("services", queryset=IntermediaryService.objects.order_by("code")),
     )
 
 

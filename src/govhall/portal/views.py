@@ -38,6 +38,7 @@ from govhall.catalog.models import (
     DeliveryMethod,
     HandlingItem,
     Implementation,
+    IntermediaryService,
     ItemList,
     ItemType,
     ItemVersion,
@@ -46,8 +47,11 @@ from govhall.catalog.models import (
 )
 from govhall.catalog.selectors import (
     ItemFilters,
+    agency_directory,
     implementation_guide,
     implementation_search,
+    intermediary_service,
+    intermediary_services,
     published_material,
 )
 from govhall.core.crypto import sm3_hex
@@ -557,3 +561,132 @@ def material_file(request: HttpRequest, material_uuid: uuid.UUID, kind: str) -> 
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# ---------------------------------------------------------------------------- intermediaries
+#
+# Article 13 of the work plan: the intermediary service list (中介服务事项清单) and the
+# agency directory (中介服务机构名录) are published centrally. The expert pool is not:
+# experts are private persons, so nothing here reads ``Expert``.
+
+
+@dataclass(frozen=True, slots=True)
+class RegionOption:
+    """One entry of the agency directory's region menu."""
+
+    code: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RegionGroup:
+    """A prefecture and its counties, shown as one ``<optgroup>``."""
+
+    label: str
+    options: list[RegionOption]
+
+
+def _region_groups(selected: Region | None) -> list[RegionGroup]:
+    """The province, then each prefecture followed by its counties, for a ``<select>``."""
+    province = _province()
+    if province is None:
+        return []
+    chosen = selected.code if selected else ""
+
+    def option(region: Region, label: str) -> RegionOption:
+        return RegionOption(region.code, label, region.code == chosen)
+
+    whole_province = str(_("%(name)s (whole province)")) % {"name": province.name}
+    groups = [RegionGroup(province.name, [option(province, whole_province)])]
+    prefectures: dict[str, RegionGroup] = {}
+    for region in Region.objects.filter(
+        prefix__startswith=province.prefix,
+        level__in=(RegionLevel.PREFECTURE, RegionLevel.COUNTY),
+        is_current=True,
+    ).order_by("code"):
+        if region.level == RegionLevel.PREFECTURE:
+            whole = str(_("%(name)s (whole prefecture)")) % {"name": region.name}
+            prefectures[region.prefix] = RegionGroup(region.name, [option(region, whole)])
+            groups.append(prefectures[region.prefix])
+        elif group := prefectures.get(region.prefix[:4]):
+            group.options.append(option(region, region.name))
+    return groups
+
+
+@require_safe
+def intermediaries(request: HttpRequest) -> HttpResponse:
+    """The intermediary service list: basis, fee basis, the items that need each, agencies."""
+    return render(
+        request,
+        "portal/intermediaries.html",
+        {"services": list(intermediary_services())},
+    )
+
+
+@require_safe
+def intermediary(request: HttpRequest, code: str) -> HttpResponse:
+    """One intermediary service and the agencies that offer it."""
+    service = intermediary_service(code)
+    if service is None:
+        return render(
+            request,
+            "portal/intermediary_not_found.html",
+            {"query_max_length": QUERY_MAX_LENGTH},
+            status=404,
+        )
+    return render(
+        request,
+        "portal/intermediary.html",
+        {
+            "service": service,
+            "agencies": list(agency_directory(service_code=service.code)),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_safe
+def agencies(request: HttpRequest) -> HttpResponse:
+    """The agency directory, filtered by service (``service``) and service area (``region``).
+
+    As on the search page, a filter that names nothing known is reported and ignored.
+    """
+    service_code = request.GET.get("service", "").strip()[:QUERY_MAX_LENGTH]
+    region_code = request.GET.get("region", "").strip()[:QUERY_MAX_LENGTH]
+    services = list(IntermediaryService.objects.order_by("code").only("code", "name"))
+    errors: list[str] = []
+    service = next((s for s in services if s.code == service_code), None)
+    if service_code and service is None:
+        errors.append(
+            str(_("There is no intermediary service “%(code)s”; that filter was ignored."))
+            % {"code": _echo(service_code)}
+        )
+    region = None
+    if region_code:
+        if region_code.isdigit() and len(region_code) in REGION_CODE_LENGTHS:
+            region = Region.objects.filter(code=region_code.ljust(12, "0")).first()
+        if region is None:
+            errors.append(
+                str(_("There is no region with the code “%(code)s”; that filter was ignored."))
+                % {"code": _echo(region_code)}
+            )
+    return render(
+        request,
+        "portal/agencies.html",
+        {
+            "agencies": list(
+                agency_directory(
+                    service_code=service.code if service else "",
+                    region=region.prefix if region else "",
+                )
+            ),
+            "services": services,
+            "service": service,
+            "region": region,
+            "region_groups": _region_groups(region),
+            "errors": errors,
+            "filtered": service is not None or region is not None,
+            "today": timezone.localdate(),
+        },
+    )

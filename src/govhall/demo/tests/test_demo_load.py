@@ -35,7 +35,9 @@ def test_demo_catalog_is_complete_valid_and_idempotent() -> None:
     assert Implementation.objects.filter(has_published_guide=True).count() == implementations
     for base in BaseItem.objects.select_related("item_type"):
         assert base_code_errors(base.base_code, item_type_code=base.item_type.code) == []
-    assert all(uscc.is_valid(code) for code in Department.objects.values_list("credit_code", flat=True))
+    assert all(
+        uscc.is_valid(code) for code in Department.objects.values_list("credit_code", flat=True)
+    )
     published = ItemVersion.objects.filter(state=VersionState.PUBLISHED)
     assert all(v.promised_limit_days <= v.legal_limit_days for v in published)
     assert all(v.visits <= 2 for v in published)
@@ -44,11 +46,23 @@ def test_demo_catalog_is_complete_valid_and_idempotent() -> None:
     assert Publication.objects.count() == 1
     assert consistency_report() == []
     assert list(audit_chain_verify()) == []
-    assert get_user_model().objects.filter(username="catalog.kaiyang", department__isnull=False).exists()
+    assert (
+        get_user_model()
+        .objects.filter(username="catalog.kaiyang", department__isnull=False)
+        .exists()
+    )
 
     dibao = [i.name for i in implementation_search(ItemFilters(q="低保"))]
     assert dibao and all("最低生活保障" in name for name in dibao)
 
-    counts = (Implementation.objects.count(), ItemVersion.objects.count(), AuditRecord.objects.count())
+    counts = (
+        Implementation.objects.count(),
+        ItemVersion.objects.count(),
+        AuditRecord.objects.count(),
+    )
     demo_load()
-    assert (Implementation.objects.count(), ItemVersion.objects.count(), AuditRecord.objects.count()) == counts
+    assert (
+        Implementation.objects.count(),
+        ItemVersion.objects.count(),
+        AuditRecord.objects.count(),
+    ) == counts

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Run every bench of bench/ on SQLite and on PostgreSQL, each bounded by `timeout`, and
+# print their figures. Why one script: `make bench` must give comparable numbers on any
+# machine with one command. Run from anywhere:  bash bench/run.sh
+#
+# Environment:
+#   BENCH_ITEMS       implementation items in the bench databases (default 100000)
+#   BENCH_PG_HOST / BENCH_PG_PORT / BENCH_PG_USER / BENCH_PG_DB
+#                     PostgreSQL server and bench database (127.0.0.1 / 5432 / postgres /
+#                     govhall_bench); the database is created when missing; PostgreSQL is
+#                     skipped when the server does not answer.
+#   BENCH_SKIP_PG=1   SQLite only.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+export BENCH_ITEMS="${BENCH_ITEMS:-100000}"
+SQLITE_URL="sqlite:///$PWD/var/bench.sqlite3"
+PG_HOST="${BENCH_PG_HOST:-127.0.0.1}"
+PG_PORT="${BENCH_PG_PORT:-5432}"
+PG_USER="${BENCH_PG_USER:-postgres}"
+PG_DB="${BENCH_PG_DB:-govhall_bench}"
+PG_URL="postgres://$PG_USER@$PG_HOST:$PG_PORT/$PG_DB"
+# Generating 100,000 items takes a few minutes the first time; later runs reuse the data.
+SEARCH_LIMIT=1800
+THROUGHPUT_LIMIT=900
+OTHER_LIMIT=900
+failures=0
+
+run() {
+    # run <seconds> <label> <command...>: bounded, and a failure does not stop the others.
+    local limit="$1" label="$2"
+    shift 2
+    echo
+    echo "=== $label"
+    echo "\$ $*"
+    local began=$SECONDS
+    timeout --kill-after=30 "$limit" "$@"
+    local status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "!!! $label exited with status $status (124 = over the ${limit} s limit)"
+        failures=$((failures + 1))
+    fi
+    echo "--- $label: $((SECONDS - began)) s"
+}
+
+postgres_ready() {
+    [ "${BENCH_SKIP_PG:-0}" != "1" ] || return 1
+    command -v pg_isready >/dev/null && pg_isready -q -h "$PG_HOST" -p "$PG_PORT" || return 1
+    if ! psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" | grep -q 1; then
+        echo "creating PostgreSQL database $PG_DB"
+        createdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -E UTF8 -T template0 "$PG_DB" || return 1
+    fi
+}
+
+mkdir -p var
+echo "govhall benches on $(nproc) cores, $(uname -sr), $($PY -V 2>&1); BENCH_ITEMS=$BENCH_ITEMS"
+
+run "$OTHER_LIMIT" "working-day engine" env PYTHONPATH=src "$PY" bench/bench_workdays.py
+
+databases=("sqlite|$SQLITE_URL")
+if postgres_ready; then
+    databases+=("postgresql|$PG_URL")
+else
+    echo "PostgreSQL at $PG_HOST:$PG_PORT not available: SQLite only"
+fi
+
+for entry in "${databases[@]}"; do
+    name="${entry%%|*}"
+    url="${entry#*|}"
+    run "$SEARCH_LIMIT" "search latency ($name)" env DATABASE_URL="$url" "$PY" bench/bench_search.py
+    run "$THROUGHPUT_LIMIT" "throughput ($name)" \
+        env DATABASE_URL="$url" "$PY" bench/bench_throughput.py
+    if [ -f bench/bench_import.py ]; then
+        run "$OTHER_LIMIT" "import ($name)" env DATABASE_URL="$url" "$PY" bench/bench_import.py
+    fi
+done
+
+echo
+if [ "$failures" -ne 0 ]; then
+    echo "$failures bench run(s) failed"
+    exit 1
+fi
+echo "all benches ran"
