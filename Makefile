@@ -28,6 +28,7 @@ $(MO): src/govhall/locale/zh_Hans/LC_MESSAGES/django.po $(STAMP)
 run: $(STAMP) system-deps $(MO)
 	mkdir -p var
 	$(BIN)/govhall migrate --noinput -v 0
+	$(BIN)/govhall collectstatic --noinput -v 0
 	$(BIN)/govhall demo-load
 	@echo ""
 	@echo "govhall is starting on http://$(HOST):$(PORT)/"
@@ -38,7 +39,7 @@ run: $(STAMP) system-deps $(MO)
 	@echo "press Ctrl-C to stop"
 	@bash scripts/serve.sh "$(HOST)" "$(PORT)"
 
-test: $(STAMP) system-deps $(MO)
+test: $(STAMP) $(MO)
 	bash scripts/system-deps.sh --browser
 	DJANGO_SETTINGS_MODULE=govhall.conf.test $(BIN)/pytest -p no:randomly $(PYTEST_ARGS)
 

@@ -6,4 +6,4 @@ bin=.venv/bin
 "$bin/govhall" db_worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
-"$bin/granian" --interface wsgi --host "$host" --port "$port" --workers 1 govhall.wsgi:application
+"$bin/granian" --interface wsgi --host "$host" --port "$port" --workers 1 --blocking-threads 8 govhall.wsgi:application

@@ -3,7 +3,7 @@
 # (compilemessages) and, for the browser tests, chromium. Installs only what is missing.
 set -euo pipefail
 want=()
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || want+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || want+=(fonts-noto-cjk)
 command -v msgfmt >/dev/null || want+=(gettext)
 if [ "${1:-}" = "--browser" ]; then
   command -v chromium >/dev/null || want+=(chromium)
