@@ -10,10 +10,12 @@ Endpoints: ``/bench/bare``, the guide page ``/items/<实施编码>/``, the API d
 ``/api/v1/catalog/items/<实施编码>`` and the API search ``/api/v1/catalog/items?q=低保``.
 The item is the first 低保 result, so it has a published guide with materials.
 
-Load: ``wrk`` (1 thread, 4 keep-alive connections) when installed, else Python threads with
-``http.client`` keep-alive; loopback only; per endpoint a 2 s warm-up and an 8 s measured
-run, so no endpoint takes more than 10 s. The database is ``DATABASE_URL`` (default
-``var/bench.sqlite3``), prepared like ``bench_search.py`` does (``BENCH_ITEMS`` items).
+Load: ``wrk`` (1 thread, 4 keep-alive connections) when installed, else (or with
+``BENCH_LOADER=python``) Python threads with ``http.client`` keep-alive; loopback only; per
+endpoint a 2 s warm-up and an 8 s measured run, so no endpoint takes more than 10 s.
+``BENCH_BLOCKING_THREADS=8`` adds granian's ``--blocking-threads 8`` as ``scripts/serve.sh``
+does. The database is ``DATABASE_URL`` (default ``var/bench.sqlite3``), prepared like
+``bench_search.py`` does (``BENCH_ITEMS`` items).
 Run from the repository root:
 
     .venv/bin/python bench/bench_throughput.py
@@ -92,6 +94,12 @@ def get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
         connection.close()
 
 
+def blocking_threads_args() -> list[str]:
+    """``--blocking-threads N`` when BENCH_BLOCKING_THREADS is set (scripts/serve.sh uses 8)."""
+    threads = os.environ.get("BENCH_BLOCKING_THREADS", "")
+    return ["--blocking-threads", str(int(threads))] if threads else []
+
+
 def start_server(port: int, database_url: str, log: Path) -> subprocess.Popen[bytes]:
     """granian, one WSGI worker, serving bench_wsgi (the project under bench settings)."""
     env = dict(os.environ)
@@ -107,7 +115,7 @@ def start_server(port: int, database_url: str, log: Path) -> subprocess.Popen[by
     command = [
         str(GRANIAN), "--interface", "wsgi", "--workers", "1", "--host", HOST,
         "--port", str(port), "--working-dir", str(BENCH_DIR), "--no-access-log",
-        "--log-level", "warning", "bench_wsgi:application",
+        "--log-level", "warning", *blocking_threads_args(), "bench_wsgi:application",
     ]  # fmt: skip
     with log.open("wb") as handle:
         return subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
@@ -191,9 +199,14 @@ def load_python(port: int, path: str, seconds: int) -> LoadResult:
     return LoadResult(len(latencies), elapsed, p50, p95, errors[0])
 
 
+def use_wrk() -> bool:
+    """wrk when installed, unless BENCH_LOADER=python asks for the fallback."""
+    return os.environ.get("BENCH_LOADER", "") != "python" and shutil.which("wrk") is not None
+
+
 def measure(port: int, path: str) -> LoadResult:
     """A warm-up run, then the measured run."""
-    if shutil.which("wrk"):
+    if use_wrk():
         url = f"http://{HOST}:{port}{path}"
         load_wrk(url, WARMUP_SECONDS)
         return load_wrk(url, MEASURE_SECONDS)
@@ -237,8 +250,9 @@ def main() -> int:
         version = subprocess.run(
             [str(GRANIAN), "--version"], capture_output=True, text=True, timeout=30, check=False
         ).stdout.strip()
-        print(f"server:   {version} --interface wsgi --workers 1, DEBUG off, port {port}")
-        loader = "wrk -t1" if shutil.which("wrk") else "python threads"
+        extra = " ".join(blocking_threads_args())
+        print(f"server:   {version} --interface wsgi --workers 1 {extra}, DEBUG off, port {port}")
+        loader = "wrk -t1" if use_wrk() else "python threads"
         print(
             f"load:     {loader}, {CONNECTIONS} keep-alive connections, "
             f"{WARMUP_SECONDS} s warm-up + {MEASURE_SECONDS} s per endpoint"
