@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -26,10 +27,16 @@ from govhall.core.models import Region
 from govhall.core.search import fts5_match, query_tokens, tsquery
 
 FTS_TABLE = "catalog_implementation_fts"
+_FTS_COUNT = (
+    "SELECT count(*) FROM catalog_implementation_fts WHERE catalog_implementation_fts MATCH %s"
+)
 _FTS_WHERE = (
     "catalog_implementation.id IN "
     "(SELECT rowid FROM catalog_implementation_fts WHERE catalog_implementation_fts MATCH %s)"
 )
+# The unary ``+`` stops SQLite from driving the query by the matched rowids: for a broad
+# match it then walks the ordering (or name) index and tests membership in the match set.
+_FTS_WHERE_SCAN = "+" + _FTS_WHERE
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,32 +51,125 @@ class ItemFilters:
 
 
 def _match_tokens(
-    queryset: QuerySet[Implementation], tokens: list[str]
+    queryset: QuerySet[Implementation], tokens: list[str], *, broad: bool = False
 ) -> QuerySet[Implementation]:
+    """Rows whose tokens contain a word starting with each query word (index-served).
+
+    Prefix matching makes a separate substring fallback unnecessary: 护照 finds 护照签发, and
+    a word segmented differently in the query still matches the start of the indexed word.
+    """
     if connection.vendor == "postgresql":
         return queryset.extra(
-            where=[
-                "to_tsvector('simple'::regconfig, catalog_implementation.search_tokens)"
-                " @@ to_tsquery('simple'::regconfig, %s)"
-            ],
-            params=[tsquery(tokens)],
+            where=["catalog_implementation.search_vector @@ to_tsquery('simple'::regconfig, %s)"],
+            params=[tsquery(tokens, prefix=True)],
         )
     return queryset.extra(  # noqa: S610 - bound parameters; no user text in the SQL
-        where=[_FTS_WHERE],
-        params=[fts5_match(tokens)],
+        where=[_FTS_WHERE_SCAN if broad else _FTS_WHERE],
+        params=[fts5_match(tokens, prefix=True)],
     )
 
 
-def implementation_search(filters: ItemFilters) -> QuerySet[Implementation]:
+#: Above this many text matches, results are ordered by code after the name matches instead
+#: of ranking every match (ranking 20,000 rows costs more than the whole page budget).
+BROAD_MATCHES = 1000
+#: At most this many name matches lead a broad result list.
+LEADING_MAX = 200
+
+
+class SearchResults:
+    """Search results that can be counted and sliced, as ``Paginator`` and the API need.
+
+    Small result sets are one queryset ranked by relevance. Broad ones are a short list of
+    rows whose name starts with the query (exact name first), followed by the other matches
+    in code order, which the database reads from an index without sorting every match.
+    """
+
+    def __init__(
+        self,
+        queryset: QuerySet[Implementation],
+        *,
+        count: int | None = None,
+        leading: Sequence[Implementation] = (),
+    ) -> None:
+        self.queryset = queryset
+        self.leading = list(leading)
+        self._count = count
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = len(self.leading) + self.queryset.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Implementation: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Implementation]: ...
+
+    def __getitem__(self, index: int | slice) -> Implementation | list[Implementation]:
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        if index.step not in (None, 1):
+            raise TypeError("SearchResults supports plain slices only")
+        start = index.start or 0
+        stop = index.stop if index.stop is not None else self.count()
+        head = self.leading[start:stop]
+        tail_start = max(start - len(self.leading), 0)
+        tail_stop = max(stop - len(self.leading), 0)
+        tail = list(self.queryset[tail_start:tail_stop]) if tail_stop > tail_start else []
+        return head + tail
+
+    def __iter__(self) -> Iterator[Implementation]:
+        return iter(self[0 : self.count()])
+
+
+def implementation_search(filters: ItemFilters) -> SearchResults:
     """Active implementations with a published guide that match every filter.
 
-    Text matches through the segmented tokens index; when that finds nothing, a substring
-    match on the name (pg_trgm on PostgreSQL) catches what segmentation split differently.
+    Ordered by relevance (exact name, name prefix, name contains, other matches), then by
+    implementation code; see ``SearchResults`` for broad queries. Ordering by an expression
+    also keeps PostgreSQL from walking a b-tree in code order while testing every row.
     """
+    queryset = _filtered(filters)
+    query = filters.q.strip()
+    if not query:
+        return SearchResults(queryset.order_by("implementation_code"))
+    tokens = query_tokens(query)
+    if not tokens:
+        return SearchResults(queryset.none(), count=0)
+    matched = _match_tokens(queryset, tokens)
+    unfiltered = filters == ItemFilters(q=filters.q)
+    count = _index_count(tokens) if unfiltered else None
+    if count is None or count <= BROAD_MATCHES:
+        ranked = matched.annotate(
+            relevance=Case(
+                When(name=query, then=Value(0)),
+                When(name__startswith=query, then=Value(1)),
+                When(name__contains=query, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        ).order_by("relevance", "implementation_code")
+        return SearchResults(ranked, count=count)
+    matched = _match_tokens(queryset, tokens, broad=True)
+    leading = list(
+        matched.filter(_name_prefix(query))
+        .annotate(
+            exact=Case(
+                When(name=query, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("exact", "implementation_code")[:LEADING_MAX]
+    )
+    rest = matched.exclude(pk__in=[row.pk for row in leading]).order_by("implementation_code")
+    return SearchResults(rest, count=count, leading=leading)
+
+
+def _filtered(filters: ItemFilters) -> QuerySet[Implementation]:
     queryset = Implementation.objects.filter(is_active=True, has_published_guide=True)
     if filters.region:
-        from govhall.core.models import Region
-
         region = (
             Region.objects.filter(code__startswith=filters.region[:12]).order_by("code").first()
         )
@@ -84,36 +184,41 @@ def implementation_search(filters: ItemFilters) -> QuerySet[Implementation]:
     if filters.item_list:
         queryset = queryset.filter(base_item__item_list=filters.item_list)
     if filters.department:
-        queryset = queryset.filter(
-            Q(department__credit_code=filters.department)
-            | Q(department__uuid=filters.department if _is_uuid(filters.department) else None)
-        )
+        department = Q(department__credit_code=filters.department)
+        if _is_uuid(filters.department):
+            department |= Q(department__uuid=filters.department)
+        queryset = queryset.filter(department)
     if filters.theme:
         queryset = queryset.filter(base_item__themes__key=filters.theme)
     if filters.audience == "person":
         queryset = queryset.filter(base_item__for_persons=True)
     elif filters.audience == "organization":
         queryset = queryset.filter(base_item__for_organizations=True)
-    query = filters.q.strip()
-    if query:
-        tokens = query_tokens(query)
-        matched = _match_tokens(queryset, tokens) if tokens else queryset.none()
-        if tokens and matched.exists():
-            queryset = matched
-        else:
-            queryset = queryset.filter(Q(name__icontains=query) | Q(base_code=query))
-        queryset = queryset.annotate(
-            relevance=Case(
-                When(name=query, then=Value(0)),
-                When(name__startswith=query, then=Value(1)),
-                When(name__contains=query, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
-            )
-        ).order_by("relevance", "region__code", "implementation_code")
-    else:
-        queryset = queryset.order_by("region__code", "implementation_code")
     return queryset.select_related("department", "region", "item_type")
+
+
+def _name_prefix(query: str) -> Q:
+    """Names starting with ``query``: an index range on SQLite, LIKE on PostgreSQL (whose
+    collation order does not make a range equivalent to a prefix)."""
+    if connection.vendor == "sqlite":
+        return Q(name__gte=query, name__lt=query + "\U0010ffff")
+    return Q(name__startswith=query)
+
+
+def _index_count(tokens: list[str]) -> int:
+    """How many public rows match, counted in the text index alone (tokens are only kept
+    for public rows, see ``implementation_reindex``)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM catalog_implementation "
+                "WHERE search_vector @@ to_tsquery('simple'::regconfig, %s)",
+                [tsquery(tokens, prefix=True)],
+            )
+        else:
+            cursor.execute(_FTS_COUNT, [fts5_match(tokens, prefix=True)])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def _is_uuid(value: str) -> bool:

@@ -50,11 +50,13 @@ def query_tokens(query: str) -> list[str]:
     return list(dict.fromkeys(tokens))
 
 
-def fts5_match(tokens: list[str]) -> str:
-    """An FTS5 MATCH expression requiring every token (each quoted as a phrase)."""
-    return " ".join(f'"{token}"' for token in tokens)
+def fts5_match(tokens: list[str], *, prefix: bool = False) -> str:
+    """An FTS5 MATCH expression requiring every token (each quoted; ``*`` for a prefix)."""
+    star = "*" if prefix else ""
+    return " ".join(f'"{token}"{star}' for token in tokens)
 
 
-def tsquery(tokens: list[str]) -> str:
-    """A ``to_tsquery('simple', ...)`` expression requiring every token."""
-    return " & ".join(f"'{token}'" for token in tokens)
+def tsquery(tokens: list[str], *, prefix: bool = False) -> str:
+    """A ``to_tsquery('simple', ...)`` expression requiring every token (``:*`` for a prefix)."""
+    star = ":*" if prefix else ""
+    return " & ".join(f"'{token}'{star}" for token in tokens)

@@ -311,7 +311,10 @@ def search(request: HttpRequest) -> HttpResponse:
         theme=params.get("theme", ""),
         audience=params.get("audience", ""),
     )
-    paginator = Paginator(implementation_search(filters), PAGE_SIZE)
+    paginator: Paginator[Implementation] = Paginator(
+        implementation_search(filters),  # type: ignore[arg-type]
+        PAGE_SIZE,
+    )
     page = paginator.get_page(request.GET.get("page"))
     audience = params.get("audience", "")
     themes = Theme.objects.order_by("audience", "order", "name")

@@ -153,6 +153,7 @@ class Implementation(PublicModel):
         ]
         indexes = [
             models.Index(fields=["department", "region"], name="catalog_impl_scope"),
+            models.Index(fields=["name"], name="catalog_impl_name"),
             models.Index(
                 fields=["region", "implementation_code"],
                 condition=models.Q(is_active=True, has_published_guide=True),

@@ -274,6 +274,7 @@ def implementation_update(
         for key, value in changes.items():
             setattr(implementation, key, value)
         implementation.save()
+        implementation_reindex(implementation=implementation)
         audit_record_create(
             actor=actor,
             action="catalog.implementation.update",
@@ -314,7 +315,15 @@ def implementation_sync_uniform_elements(
 
 
 def implementation_reindex(*, implementation: Implementation) -> None:
-    """Recompute the search tokens of one implementation."""
+    """Recompute the search tokens of one implementation.
+
+    Only public rows (active, with a published guide) get tokens, so the full-text index holds
+    exactly what the public may find and can count matches without touching the table.
+    """
+    if not (implementation.is_active and implementation.has_published_guide):
+        Implementation.objects.filter(pk=implementation.pk).update(search_tokens="")
+        implementation.search_tokens = ""
+        return
     base = implementation.base_item
     handling_names = list(implementation.handling_items.values_list("name", flat=True))
     theme_names = list(base.themes.values_list("name", flat=True))

@@ -28,6 +28,7 @@ from govhall.catalog.models import (
     SpecialProcedure,
     VersionState,
 )
+from govhall.catalog.services.items import implementation_reindex
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import Conflict, ErrorCollector, FieldError, ValidationFailed
 
@@ -415,11 +416,14 @@ def item_version_return(*, actor: Any, version: ItemVersion, note: str) -> ItemV
 
 def _refresh_published_flag(version: ItemVersion) -> None:
     """Keep ``Implementation.has_published_guide`` equal to "some handling item is published"."""
-    implementation_id = version.handling_item.implementation_id
-    published = ItemVersion.objects.filter(
-        handling_item__implementation_id=implementation_id, state=VersionState.PUBLISHED
+    implementation = Implementation.objects.select_related("base_item", "department", "region").get(
+        pk=version.handling_item.implementation_id
+    )
+    implementation.has_published_guide = ItemVersion.objects.filter(
+        handling_item__implementation=implementation, state=VersionState.PUBLISHED
     ).exists()
-    Implementation.objects.filter(pk=implementation_id).update(has_published_guide=published)
+    implementation.save(update_fields=["has_published_guide", "updated_at"])
+    implementation_reindex(implementation=implementation)
 
 
 def item_version_publish(*, actor: Any, version: ItemVersion) -> ItemVersion:
