@@ -23,6 +23,20 @@ def make_credit_code(area: str, serial: int, *, authority: str = "1", kind: str 
     return body + _uscc.calc_check_digit(body)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Any:
+    """Each test starts with empty caches: cached pages must not leak between tests."""
+    from django.core.cache import cache
+
+    from govhall.core.revisions import forget_revisions
+
+    cache.clear()
+    forget_revisions()
+    yield
+    cache.clear()
+    forget_revisions()
+
+
 @pytest.fixture
 def region(db: Any) -> Any:
     """Look up a seeded region by its 6- or 12-digit code."""

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from govhall.api.urls import api
@@ -13,6 +14,8 @@ admin.site.index_title = "管理工作台"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Choosing a language only sets a cookie; without a CSRF token in the switch, public
+    # pages carry nothing per-visitor and can be cached whole.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("", include("govhall.portal.urls")),
 ]

@@ -35,7 +35,9 @@ from govhall.catalog.models import (
     Theme,
     VersionState,
 )
+from govhall.catalog.revision import catalog_changed
 from govhall.catalog.selectors import consistency_report, publication_diff
+from govhall.catalog.services.items import implementation_update
 from govhall.catalog.services.publications import publication_create
 from govhall.catalog.services.versions import (
     item_version_check,
@@ -90,6 +92,14 @@ class ProvinceWideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        catalog_changed()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        catalog_changed()
 
 
 @admin.register(ItemType)
@@ -185,6 +195,12 @@ class ImplementationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             ),
             *super().get_urls(),
         ]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Save through the service: it refuses uniform elements, reindexes and audits."""
+        stored = Implementation.objects.get(pk=obj.pk)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        implementation_update(actor=request.user, implementation=stored, changes=changes)
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """The user's part of the catalog as the import workbook."""

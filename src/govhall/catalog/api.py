@@ -5,17 +5,22 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from govhall.catalog.models import Implementation, ItemVersion
+from govhall.catalog.revision import catalog_revision
 from govhall.catalog.selectors import ItemFilters, implementation_guide, implementation_search
+from govhall.core.crypto import sm3_hex
 from govhall.core.errors import FieldError, NotFound, ValidationFailed
 
 router = Router(tags=["catalog"])
 
 PAGE_SIZE_MAX = 100
+DETAIL_CACHE_SECONDS = 600
 
 
 class ItemListQuery(Schema):
@@ -300,6 +305,18 @@ def _department(department: object) -> DepartmentOut | None:
     description="Public. Every guide element of each handling item's published version.",
 )
 def item_detail(request: HttpRequest, implementation_code: str) -> ItemDetail:
+    # A guide is the same for everyone until the catalog changes (see catalog.revision).
+    key = "api:item:" + sm3_hex(
+        f"{get_language()}|{catalog_revision()}|{request.get_host()}|{implementation_code}".encode()
+    )
+    detail: ItemDetail | None = cache.get(key)
+    if detail is None:
+        detail = _item_detail(request, implementation_code)
+        cache.set(key, detail, DETAIL_CACHE_SECONDS)
+    return detail
+
+
+def _item_detail(request: HttpRequest, implementation_code: str) -> ItemDetail:
     implementation = implementation_guide(implementation_code)
     if implementation is None:
         raise NotFound(_("No published item has this implementation code."))

@@ -137,6 +137,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "govhall",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
     }
 }
 if env("REDIS_URL", ""):

@@ -57,6 +57,7 @@ from govhall.catalog.selectors import (
 from govhall.core.crypto import sm3_hex
 from govhall.core.documents import html_to_pdf
 from govhall.core.models import Department, Region, RegionLevel
+from govhall.portal.caching import cached_page
 
 PAGE_SIZE = 20
 PDF_CACHE_SECONDS = 3600
@@ -470,11 +471,15 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def guide(request: HttpRequest, implementation_code: str) -> HttpResponse:
-    """The full guide of an implementation in the unified template."""
-    context = _guide_context(implementation_code)
-    if context is None:
-        return _not_found(request)
-    return render(request, "portal/guide.html", context)
+    """The full guide of an implementation in the unified template (cached per revision)."""
+
+    def build() -> HttpResponse:
+        context = _guide_context(implementation_code)
+        if context is None:
+            return _not_found(request)
+        return render(request, "portal/guide.html", context)
+
+    return cached_page("guide", f"{request.get_host()}|{implementation_code}", build)
 
 
 @require_safe

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from govhall.catalog.services.items import handling_item_create
 
@@ -39,9 +40,12 @@ def test_guide_detail_queries(
 ) -> None:
     url = f"/api/v1/catalog/items/{two_published.implementation_code}"
     client.get(url)
+    cache.clear()
     with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.json()["handling_items"]) == 2
+    with django_assert_num_queries(0):
+        assert client.get(url).json() == response.json()
 
 
 def test_guide_page_queries(
@@ -49,6 +53,10 @@ def test_guide_page_queries(
 ) -> None:
     url = f"/items/{two_published.implementation_code}/"
     client.get(url)
+    cache.clear()
     with django_assert_num_queries(7):
-        response = client.get(url)
-    assert response.status_code == 200
+        built = client.get(url)
+    with django_assert_num_queries(0):
+        cached = client.get(url)
+    assert built.status_code == cached.status_code == 200
+    assert built.content == cached.content

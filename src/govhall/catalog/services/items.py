@@ -22,6 +22,7 @@ from govhall.catalog.models import (
     PowerSource,
     Theme,
 )
+from govhall.catalog.revision import catalog_changed
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import ErrorCollector
 from govhall.core.models import AuthorityNature, Department, Region, RegionLevel
@@ -172,6 +173,7 @@ def base_item_update(*, actor: Any, base_item: BaseItem, changes: dict[str, Any]
         )
         for implementation in base_item.implementations.all():
             implementation_reindex(implementation=implementation)
+        catalog_changed()
     return base_item
 
 
@@ -275,6 +277,7 @@ def implementation_update(
             setattr(implementation, key, value)
         implementation.save()
         implementation_reindex(implementation=implementation)
+        catalog_changed()
         audit_record_create(
             actor=actor,
             action="catalog.implementation.update",
@@ -304,6 +307,7 @@ def implementation_sync_uniform_elements(
         implementation.legal_basis = base.legal_basis
         implementation.save()
         implementation_reindex(implementation=implementation)
+        catalog_changed()
         audit_record_create(
             actor=actor,
             action="catalog.implementation.sync",

@@ -28,6 +28,7 @@ from govhall.catalog.models import (
     SpecialProcedure,
     VersionState,
 )
+from govhall.catalog.revision import catalog_changed
 from govhall.catalog.services.items import implementation_reindex
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import Conflict, ErrorCollector, FieldError, ValidationFailed
@@ -424,6 +425,7 @@ def _refresh_published_flag(version: ItemVersion) -> None:
     ).exists()
     implementation.save(update_fields=["has_published_guide", "updated_at"])
     implementation_reindex(implementation=implementation)
+    catalog_changed()
 
 
 def item_version_publish(*, actor: Any, version: ItemVersion) -> ItemVersion:

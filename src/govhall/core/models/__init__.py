@@ -5,6 +5,7 @@ from govhall.core.models.base import PublicModel
 from govhall.core.models.calendar import CalendarDay, CalendarSource, CalendarYear, DayKind
 from govhall.core.models.department import AuthorityNature, Department
 from govhall.core.models.region import PREFIX_LENGTH, Region, RegionLevel
+from govhall.core.models.revision import ContentRevision
 
 __all__ = [
     "PREFIX_LENGTH",
@@ -14,6 +15,7 @@ __all__ = [
     "CalendarDay",
     "CalendarSource",
     "CalendarYear",
+    "ContentRevision",
     "DayKind",
     "Department",
     "PublicModel",

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from govhall.catalog.models import Agency, AgencyQualification, Expert, IntermediaryService
+from govhall.catalog.revision import catalog_changed
 from govhall.core.models import Region
 from govhall.portal.tests.conftest import Places, PublishedGuide, credit_code
 
@@ -314,6 +315,7 @@ def test_guide_names_the_intermediary_services_the_item_needs(
     assert label not in _text(client.get(url))
     service = IntermediaryService.objects.create(code="ZJ52-001", name=EIA)
     service.base_items.add(published_guide.implementation.base_item)
+    catalog_changed()  # what the admin does after saving a service: cached guides refresh
     page = _text(client.get(url))
     assert f'<th scope="row">{label}</th>' in page
     link = f'<a href="{reverse("portal:intermediary", args=["ZJ52-001"])}">{EIA}</a>'
