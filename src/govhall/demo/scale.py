@@ -62,6 +62,7 @@ from govhall.catalog.models import (
     Theme,
     VersionState,
 )
+from govhall.catalog.revision import catalog_changed
 from govhall.core.audit import audit_record_create
 from govhall.core.models import AuthorityNature, Department, Region, RegionLevel
 from govhall.core.search import index_tokens
@@ -835,6 +836,7 @@ def demo_scale(*, items: int, seed: int = DEFAULT_SEED, progress: Progress = _qu
         report.notes.append(
             f"only {report.implementations} new items: every (county, base item) pair is taken"
         )
+    catalog_changed()
     audit_record_create(
         actor=None,
         action="demo.scale.generate",
@@ -907,6 +909,7 @@ def demo_scale_purge(*, progress: Progress = _quiet) -> PurgeReport:
         )
         deleted = Department.objects.filter(pk__in=idle).delete()[1]
         report.departments = deleted.get("core.Department", 0)
+        catalog_changed()
         audit_record_create(
             actor=None,
             action="demo.scale.purge",
