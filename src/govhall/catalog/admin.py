@@ -202,6 +202,14 @@ class ImplementationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         implementation_update(actor=request.user, implementation=stored, changes=changes)
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        context = {
+            **(extra_context or {}),
+            "can_import": StaffScope.for_user(request.user).is_province_wide
+            and request.user.has_perm("catalog.add_baseitem"),
+        }
+        return super().changelist_view(request, context)
+
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """The user's part of the catalog as the import workbook."""
         scope = StaffScope.for_user(request.user)
@@ -410,7 +418,7 @@ class ItemVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class PublicationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=PublicationKind.choices)
+    kind = forms.ChoiceField(label=_("Release kind"), choices=PublicationKind.choices)
     published_on = forms.DateField(
         label=_("Published on"), widget=forms.DateInput(attrs={"type": "date"})
     )
