@@ -16,6 +16,7 @@ from ninja.responses import NinjaJSONEncoder
 from govhall.catalog.api import router as catalog_router
 from govhall.core.api import router as core_router
 from govhall.core.errors import DomainError, ValidationFailed
+from govhall.identity.api import router as identity_router
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -38,6 +39,7 @@ api = NinjaAPI(
 )
 api.add_router("/calendar/", core_router)
 api.add_router("/catalog/", catalog_router)
+api.add_router("/identity/", identity_router)
 
 
 def problem(status: int, title: str, detail: str, errors: list[dict[str, str]]) -> HttpResponse:

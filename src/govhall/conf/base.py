@@ -168,6 +168,28 @@ LOGGING = {
     },
 }
 
+
+def _parse_key_map(raw: str) -> dict[str, str]:
+    """``"id:hex,id:hex"`` → ``{"id": "hex", ...}``; each key is 16 bytes (32 hex digits)."""
+    keys: dict[str, str] = {}
+    for part in parse_list(raw):
+        key_id, separator, key = part.partition(":")
+        key_id, key = key_id.strip(), key.strip().lower()
+        if not separator or not key_id or len(key) != 32:
+            raise ValueError("expected key_id:32-hex-digits entries separated by commas")
+        bytes.fromhex(key)
+        keys[key_id] = key
+    return keys
+
+
+# INSECURE development defaults for personal-data encryption (core.personal_data): they are
+# public, so anything encrypted with them is readable by anyone. conf/production.py refuses them.
+INSECURE_DEVELOPMENT_PERSONAL_DATA_KEYS = {"dev-insecure": "00112233445566778899aabbccddeeff"}
+INSECURE_DEVELOPMENT_BLIND_INDEX_KEY = "6465762d696e7365637572652d626c696e642d696e6465782d6b6579"
+_PERSONAL_DATA_KEYS = env(
+    "GOVHALL_PERSONAL_DATA_KEYS", INSECURE_DEVELOPMENT_PERSONAL_DATA_KEYS, _parse_key_map
+)
+
 # govhall's own settings.
 GOVHALL: dict[str, Any] = {
     # The province whose catalog this installation runs (GB/T 2260 code).
@@ -178,4 +200,11 @@ GOVHALL: dict[str, Any] = {
     # Largest accepted .xlsx import (bytes) and rows per import.
     "IMPORT_MAX_BYTES": env("GOVHALL_IMPORT_MAX_BYTES", 20 * 1024 * 1024, int),
     "IMPORT_MAX_ROWS": env("GOVHALL_IMPORT_MAX_ROWS", 200_000, int),
+    # SM4 keys for ID, social security and mobile numbers at rest: key id → 16-byte key (hex).
+    # Old ids stay listed until every value is re-encrypted (docs/identity.md, key rotation).
+    "PERSONAL_DATA_KEYS": _PERSONAL_DATA_KEYS,
+    # The key new values are encrypted with (default: the last one listed).
+    "PERSONAL_DATA_KEY_ID": env("GOVHALL_PERSONAL_DATA_KEY_ID", list(_PERSONAL_DATA_KEYS)[-1]),
+    # The HMAC-SM3 key of the blind indexes (hex, at least 16 bytes).
+    "BLIND_INDEX_KEY": env("GOVHALL_BLIND_INDEX_KEY", INSECURE_DEVELOPMENT_BLIND_INDEX_KEY),
 }

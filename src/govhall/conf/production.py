@@ -3,12 +3,26 @@
 import gc
 
 from govhall.conf.base import *  # noqa: F403
-from govhall.conf.base import SECRET_KEY
+from govhall.conf.base import (
+    GOVHALL,
+    INSECURE_DEVELOPMENT_BLIND_INDEX_KEY,
+    INSECURE_DEVELOPMENT_PERSONAL_DATA_KEYS,
+    SECRET_KEY,
+)
 from govhall.conf.env import env, parse_bool
 
 DEBUG = False
 if SECRET_KEY.startswith("govhall-insecure"):
     raise RuntimeError("SECRET_KEY must be set in the environment for the production profile")
+_INSECURE_KEYS = set(INSECURE_DEVELOPMENT_PERSONAL_DATA_KEYS.values())
+if _INSECURE_KEYS & set(GOVHALL["PERSONAL_DATA_KEYS"].values()):
+    raise RuntimeError(
+        "GOVHALL_PERSONAL_DATA_KEYS must be set in the environment for the production profile"
+    )
+if GOVHALL["PERSONAL_DATA_KEY_ID"] not in GOVHALL["PERSONAL_DATA_KEYS"]:
+    raise RuntimeError("GOVHALL_PERSONAL_DATA_KEY_ID must name a key of GOVHALL_PERSONAL_DATA_KEYS")
+if GOVHALL["BLIND_INDEX_KEY"].lower() == INSECURE_DEVELOPMENT_BLIND_INDEX_KEY:
+    raise RuntimeError("GOVHALL_BLIND_INDEX_KEY must be set in the environment for production")
 SESSION_COOKIE_SECURE = env("SECURE_COOKIES", True, parse_bool)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 STORAGES = {

@@ -188,8 +188,14 @@ def implementation_create(
     entrusted_department: Department | None = None,
     pc_url: str = "",
     mobile_url: str = "",
+    reindex: bool = True,
 ) -> Implementation:
-    """Create an implementation; the uniform elements are copied from the base item."""
+    """Create an implementation; the uniform elements are copied from the base item.
+
+    ``reindex=False`` leaves the search tokens to the caller, who must run
+    :func:`implementation_reindex` once the item is complete (the spreadsheet import does, so
+    each imported item is indexed once, with its final data, instead of three times).
+    """
     errors = ErrorCollector()
     if level not in RegionLevel.values:
         errors.add("level", "level.unknown", _("Unknown level."))
@@ -237,7 +243,8 @@ def implementation_create(
             pc_url=pc_url,
             mobile_url=mobile_url,
         )
-        implementation_reindex(implementation=implementation)
+        if reindex:
+            implementation_reindex(implementation=implementation)
         audit_record_create(
             actor=actor,
             action="catalog.implementation.create",
@@ -346,9 +353,12 @@ def implementation_reindex(*, implementation: Implementation) -> None:
 
 
 def handling_item_create(
-    *, actor: Any, implementation: Implementation, kind: str, name: str
+    *, actor: Any, implementation: Implementation, kind: str, name: str, reindex: bool = True
 ) -> HandlingItem:
-    """Add a handling item; its code is the implementation code plus the next sequence."""
+    """Add a handling item; its code is the implementation code plus the next sequence.
+
+    ``reindex=False``: as for :func:`implementation_create`, the caller reindexes afterwards.
+    """
     errors = ErrorCollector()
     if kind not in HandlingKind.values:
         errors.add("kind", "kind.unknown", _("Unknown handling kind."))
@@ -367,7 +377,8 @@ def handling_item_create(
             kind=kind,
             name=name.strip(),
         )
-        implementation_reindex(implementation=implementation)
+        if reindex:
+            implementation_reindex(implementation=implementation)
         audit_record_create(
             actor=actor,
             action="catalog.handling_item.create",

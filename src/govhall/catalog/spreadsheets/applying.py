@@ -15,10 +15,12 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from govhall.catalog.models import HandlingItem, ItemVersion, MaterialRequirement, VersionState
+from govhall.catalog.revision import catalog_changed
 from govhall.catalog.services.items import (
     base_item_create,
     handling_item_create,
     implementation_create,
+    implementation_reindex,
 )
 from govhall.catalog.services.versions import (
     GuideInput,
@@ -132,7 +134,15 @@ def _carry_files(version: ItemVersion, reference: ItemVersion | None) -> None:
 
 
 class Writer:
-    """Writes plans one by one, reusing what exists and counting what it creates."""
+    """Writes plans one by one, reusing what exists and counting what it creates.
+
+    Why the services are told not to reindex or bump the catalog revision: creating an
+    implementation and a handling item and publishing each recomputed the implementation's
+    search tokens, three times per imported item; and every publication bumped the one
+    revision row, 10,000 times in one transaction. The writer creates without reindexing and
+    indexes each item once it is complete (publishing does, with the final data; a draft-only
+    import calls ``implementation_reindex`` itself), then bumps the revision once.
+    """
 
     def __init__(
         self, *, actor: Any, catalog: Catalog, publish: bool, plans: list[ItemPlan]
@@ -141,10 +151,12 @@ class Writer:
         self.catalog = catalog
         self.publish = publish
         self.report = ImportReport(rows=len(plans))
+        self.published = False
         stored = [plan.handling_item for plan in plans if plan.handling_item is not None]
         self.references = load_references(stored, publish=publish)
 
     def write(self, plan: ItemPlan) -> None:
+        created = plan.handling_item is None  # then not yet indexed: see the class docstring
         handling_item = plan.handling_item or self._handling_item(plan)
         reference = self.references.get(handling_item.pk)
         if reference is not None and version_signature(reference) == guide_signature(plan.guide):
@@ -158,7 +170,11 @@ class Writer:
         _carry_files(version, reference)
         if self.publish:
             item_version_submit(actor=self.actor, version=version)
-            item_version_publish(actor=self.actor, version=version)
+            # Publishing reindexes the implementation, now complete.
+            item_version_publish(actor=self.actor, version=version, bump_revision=False)
+            self.published = True
+        elif created:
+            implementation_reindex(implementation=handling_item.implementation)
         self.report.created_versions += 1
 
     def _handling_item(self, plan: ItemPlan) -> HandlingItem:
@@ -177,12 +193,17 @@ class Writer:
                 department=plan.department,
                 region=plan.region,
                 level=plan.level,
+                reindex=False,
             )
             catalog.implementations[key] = implementation
             self.report.created_implementations += 1
         self.report.created_handling_items += 1
         return handling_item_create(
-            actor=self.actor, implementation=implementation, kind=plan.kind, name=plan.handling_name
+            actor=self.actor,
+            implementation=implementation,
+            kind=plan.kind,
+            name=plan.handling_name,
+            reindex=False,
         )
 
 
@@ -209,4 +230,6 @@ def apply_plans(
                 writer.write(plan)
             except (ValidationFailed, Conflict) as error:
                 raise _failure(plan, error, log) from error
+        if writer.published:
+            catalog_changed()
     return writer.report
