@@ -7,20 +7,15 @@ from typing import Any
 import pytest
 from stdnum.cn import uscc
 
+from govhall.core.identifiers import build_credit_code
 from govhall.core.models import Department, Region
 
 
 def make_credit_code(area: str, serial: int, *, authority: str = "1", kind: str = "1") -> str:
     """A valid unified social credit code for tests (GB 32100 and GB 11714 checks)."""
-    from stdnum.cn import uscc as _uscc
-
-    organisation = f"{serial:08d}"
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(c) * w for c, w in zip(organisation, weights, strict=True))
-    check = (11 - total % 11) % 11
-    organisation += "X" if check == 10 else str(check)
-    body = f"{authority}{kind}{area}{organisation}"
-    return body + _uscc.calc_check_digit(body)
+    return build_credit_code(
+        area=area, organisation=f"{serial:08d}", authority=authority, kind=kind
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -64,6 +64,7 @@ from govhall.catalog.models import (
 )
 from govhall.catalog.revision import catalog_changed
 from govhall.core.audit import audit_record_create
+from govhall.core.identifiers import build_credit_code
 from govhall.core.models import AuthorityNature, Department, Region, RegionLevel
 from govhall.core.search import index_tokens
 
@@ -460,25 +461,15 @@ def base_specs() -> list[BaseSpec]:
     return specs
 
 
-def _organisation_code(body: str) -> str:
-    """GB 11714 organisation code: 8 characters and their check character."""
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(char) * weight for char, weight in zip(body, weights, strict=True))
-    check = (11 - total % 11) % 11
-    return body + ("X" if check == 10 else str(check))
-
-
 def synthetic_credit_code(area: str, county_index: int, sector_index: int) -> str:
     """A valid unified social credit code (GB 32100) for a synthetic county department.
 
     Authority ``1`` and kind ``1`` (an organ registered by 编办), the county's area code and an
     organisation code ``99`` + county + sector that real registrations do not use here.
     """
-    from stdnum.cn import uscc
-
-    organisation = _organisation_code(f"{SYNTHETIC_ORG_PREFIX}{county_index:03d}{sector_index:03d}")
-    body = f"11{area}{organisation}"
-    return body + str(uscc.calc_check_digit(body))
+    return build_credit_code(
+        area=area, organisation=f"{SYNTHETIC_ORG_PREFIX}{county_index:03d}{sector_index:03d}"
+    )
 
 
 def synthetic_departments() -> Any:

@@ -37,6 +37,7 @@ from govhall.catalog.services.versions import (
     item_version_publish,
     item_version_submit,
 )
+from govhall.core.identifiers import build_credit_code
 from govhall.core.models import Department, Region
 
 BLANK_FORM_NAME = "最低生活保障申请表.docx"
@@ -50,17 +51,8 @@ HALL_HOURS = "工作日 9:00-12:00，14:00-17:30"
 
 
 def credit_code(area: str, serial: int) -> str:
-    """A valid unified social credit code: ``11`` + area + organisation code + check.
-
-    The organisation code (GB 11714) carries its own check character; stdnum only checks
-    the final one, so both are computed here and the result is verified with stdnum.
-    """
-    organisation = f"{serial:08d}"
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    check = (11 - sum(int(c) * w for c, w in zip(organisation, weights, strict=True)) % 11) % 11
-    organisation += "X" if check == 10 else str(check)
-    body = f"11{area}{organisation}"
-    code = body + uscc.calc_check_digit(body)
+    """A valid unified social credit code: ``11`` + area + organisation code + check."""
+    code = build_credit_code(area=area, organisation=f"{serial:08d}")
     assert uscc.is_valid(code)
     return code
 
