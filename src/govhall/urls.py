@@ -14,6 +14,8 @@ admin.site.index_title = "管理工作台"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # The OpenID Connect provider: issuer SITE_URL/o (settings.OIDC_ISSUER).
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     # Choosing a language only sets a cookie; without a CSRF token in the switch, public
     # pages carry nothing per-visitor and can be cached whole.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

@@ -15,7 +15,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from govhall.catalog.api import router as catalog_router
 from govhall.core.api import router as core_router
-from govhall.core.errors import DomainError, ValidationFailed
+from govhall.core.errors import DomainError, TooManyAttempts, ValidationFailed
 from govhall.identity.api import router as identity_router
 
 PROBLEM_JSON = "application/problem+json"
@@ -59,7 +59,10 @@ def problem(status: int, title: str, detail: str, errors: list[dict[str, str]]) 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     errors = [error.as_dict() for error in exc.errors] if isinstance(exc, ValidationFailed) else []
-    return problem(exc.status, str(exc.title), str(exc.detail), errors)
+    response = problem(exc.status, str(exc.title), str(exc.detail), errors)
+    if isinstance(exc, TooManyAttempts):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

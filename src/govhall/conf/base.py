@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "oauth2_provider",
     "govhall.core",
     "govhall.identity",
     "govhall.catalog",
@@ -103,7 +104,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# One sign-in page for the portal, the workbench (admin) and single sign-on (identity.views).
+LOGIN_URL = "portal:sign_in"
+LOGIN_REDIRECT_URL = "/"
+AUTHENTICATION_BACKENDS = ["govhall.identity.backends.IdentityBackend"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -147,6 +151,7 @@ if env("REDIS_URL", ""):
     }
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env("SESSION_COOKIE_AGE", 8 * 3600, int)
 SESSION_COOKIE_SECURE = env("SECURE_COOKIES", False, parse_bool)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -208,3 +213,75 @@ GOVHALL: dict[str, Any] = {
     # The HMAC-SM3 key of the blind indexes (hex, at least 16 bytes).
     "BLIND_INDEX_KEY": env("GOVHALL_BLIND_INDEX_KEY", INSECURE_DEVELOPMENT_BLIND_INDEX_KEY),
 }
+
+# INSECURE development RSA key of the OpenID Connect provider (public in the repository);
+# conf/production.py refuses it. Set GOVHALL_OIDC_PRIVATE_KEY (PEM text) or _FILE (a path).
+INSECURE_DEVELOPMENT_OIDC_KEY_FILE = PACKAGE_DIR / "conf" / "insecure_development_oidc_key.pem"
+_OIDC_KEY_FILE = Path(env("GOVHALL_OIDC_PRIVATE_KEY_FILE", str(INSECURE_DEVELOPMENT_OIDC_KEY_FILE)))
+OIDC_PRIVATE_KEY = env("GOVHALL_OIDC_PRIVATE_KEY", "") or _OIDC_KEY_FILE.read_text()
+# The issuer is explicit (never derived from the request's Host header).
+OIDC_ISSUER = env("GOVHALL_OIDC_ISSUER", SITE_URL.rstrip("/") + "/o")
+
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER: dict[str, Any] = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": OIDC_ISSUER,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_PRIVATE_KEY,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": env(
+        "GOVHALL_OIDC_REDIRECT_SCHEMES", ["https", "http"], parse_list
+    ),
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env("GOVHALL_OIDC_ACCESS_TOKEN_SECONDS", 600, int),
+    "ID_TOKEN_EXPIRE_SECONDS": env("GOVHALL_OIDC_ID_TOKEN_SECONDS", 600, int),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env("GOVHALL_OIDC_REFRESH_TOKEN_SECONDS", 8 * 3600, int),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "OAUTH2_VALIDATOR_CLASS": "govhall.identity.oidc.validator.GovhallOAuth2Validator",
+    "SCOPES": {
+        "openid": _("Sign you in and tell the system who you are"),
+        "profile": _("Your name, identity type and assurance level"),
+        "id_number_masked": _("Your masked ID number"),
+        "id_number": _("Your full ID number"),
+        "credit_code": _("Your organization's unified social credit code"),
+        "phone": _("Your mobile number"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+}
+
+GOVHALL.update(
+    {
+        # Key of the pairwise OIDC subject identifiers (hex): sub = HMAC-SM3(key, client, user).
+        "OIDC_PAIRWISE_KEY": env("GOVHALL_OIDC_PAIRWISE_KEY", SECRET_KEY.encode().hex()),
+        # SMS plugin (identity.sms): "console" prints codes; "memory" keeps them for tests.
+        "SMS_BACKEND": env("GOVHALL_SMS_BACKEND", "console"),
+        "SMS_HTTP_URL": env("GOVHALL_SMS_HTTP_URL", ""),
+        "SMS_HTTP_KEY": env("GOVHALL_SMS_HTTP_KEY", ""),
+        "SMS_SIGN": env("GOVHALL_SMS_SIGN", "【govhall】"),
+        "SMS_CODE_TTL_SECONDS": env("GOVHALL_SMS_CODE_TTL_SECONDS", 300, int),
+        "SMS_CODE_MAX_WRONG": 5,
+        # Sends allowed per mobile number: one per minute and ten per day; per address, per hour.
+        "SMS_MIN_INTERVAL_SECONDS": env("GOVHALL_SMS_MIN_INTERVAL_SECONDS", 60, int),
+        "SMS_MAX_PER_MOBILE_PER_DAY": env("GOVHALL_SMS_MAX_PER_MOBILE_PER_DAY", 10, int),
+        "SMS_MAX_PER_ADDRESS_PER_HOUR": env("GOVHALL_SMS_MAX_PER_ADDRESS_PER_HOUR", 30, int),
+        # Lock-out: this many failures within the window lock an account / identifier.
+        "SIGN_IN_WINDOW_SECONDS": env("GOVHALL_SIGN_IN_WINDOW_SECONDS", 15 * 60, int),
+        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": env("GOVHALL_SIGN_IN_MAX_FAILURES", 5, int),
+        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": env("GOVHALL_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 30, int),
+        # Data-source plugins (identity.sources): the demo sources answer from bundled data.
+        "POPULATION_SOURCE": env("GOVHALL_POPULATION_SOURCE", "demo"),
+        "LEGAL_ENTITY_SOURCE": env("GOVHALL_LEGAL_ENTITY_SOURCE", "demo"),
+        # WebAuthn relying party: the registrable domain the portal is served from.
+        "WEBAUTHN_RP_ID": env("GOVHALL_WEBAUTHN_RP_ID", "localhost"),
+        "WEBAUTHN_RP_NAME": env("GOVHALL_WEBAUTHN_RP_NAME", "govhall 一体化在线政务服务平台"),
+        "WEBAUTHN_ORIGINS": env(
+            "GOVHALL_WEBAUTHN_ORIGINS",
+            ["http://localhost:8000", "http://127.0.0.1:8000"],
+            parse_list,
+        ),
+    }
+)

@@ -6,6 +6,8 @@ from govhall.conf.base import *  # noqa: F403
 from govhall.conf.base import (
     GOVHALL,
     INSECURE_DEVELOPMENT_BLIND_INDEX_KEY,
+    INSECURE_DEVELOPMENT_OIDC_KEY_FILE,
+    OIDC_PRIVATE_KEY,
     INSECURE_DEVELOPMENT_PERSONAL_DATA_KEYS,
     SECRET_KEY,
 )
@@ -23,6 +25,10 @@ if GOVHALL["PERSONAL_DATA_KEY_ID"] not in GOVHALL["PERSONAL_DATA_KEYS"]:
     raise RuntimeError("GOVHALL_PERSONAL_DATA_KEY_ID must name a key of GOVHALL_PERSONAL_DATA_KEYS")
 if GOVHALL["BLIND_INDEX_KEY"].lower() == INSECURE_DEVELOPMENT_BLIND_INDEX_KEY:
     raise RuntimeError("GOVHALL_BLIND_INDEX_KEY must be set in the environment for production")
+if OIDC_PRIVATE_KEY.strip() == INSECURE_DEVELOPMENT_OIDC_KEY_FILE.read_text().strip():
+    raise RuntimeError("GOVHALL_OIDC_PRIVATE_KEY(_FILE) must be set for the production profile")
+if GOVHALL["SMS_BACKEND"] in {"console", "memory"}:
+    raise RuntimeError("GOVHALL_SMS_BACKEND must name a real SMS gateway in production")
 SESSION_COOKIE_SECURE = env("SECURE_COOKIES", True, parse_bool)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 STORAGES = {

@@ -1,7 +1,7 @@
 """Test profile: the base settings with fast hashing and tasks run in-process."""
 
 from govhall.conf.base import *  # noqa: F403
-from govhall.conf.base import DATABASES, TASKS
+from govhall.conf.base import DATABASES, GOVHALL, TASKS
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS["default"] = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
@@ -13,3 +13,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = None  # type: ignore[assignment]  # no collected files in tests
+GOVHALL["SMS_BACKEND"] = "memory"

@@ -47,6 +47,31 @@ class ValidationFailed(DomainError):
         self.errors = errors
 
 
+class SignInRefused(ValidationFailed):
+    """Credentials were wrong, expired or already used (401); ``errors`` says which."""
+
+    status = 401
+    title = _("Sign-in refused")
+
+
+class TooManyAttempts(ValidationFailed):
+    """A rate limit or lock-out applies (429); ``retry_after`` is in seconds."""
+
+    status = 429
+    title = _("Too many attempts")
+
+    def __init__(self, errors: list[FieldError], *, retry_after: int) -> None:
+        super().__init__(errors, detail=_("Too many attempts; try again later."))
+        self.retry_after = max(1, retry_after)
+
+
+class SourceUnavailableError(ValidationFailed):
+    """An outside system (data source, SMS gateway) could not be reached (503)."""
+
+    status = 503
+    title = _("Service temporarily unavailable")
+
+
 class NotFound(DomainError):
     status = 404
     title = _("Not found")

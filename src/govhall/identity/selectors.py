@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from govhall.core.personal_data import KIND_ID_NUMBER, blind_index
-from govhall.identity.models import Person
+from govhall.identity.identifiers import KIND_USERNAME, identifier_parse
+from govhall.identity.models import Person, User
 
 
 def person_find_by_id_number(id_number: str) -> Person | None:
@@ -21,3 +22,12 @@ def person_for_user(user: AbstractBaseUser | AnonymousUser) -> Person | None:
     if not user.is_authenticated:
         return None
     return Person.objects.filter(user_id=user.pk).first()
+
+
+def user_find_by_identifier(identifier: str) -> User | None:
+    """The account named by a mobile number, an ID number (either form) or a user name."""
+    parsed = identifier_parse(identifier)
+    if parsed.kind == KIND_USERNAME:
+        return User.objects.filter(username__iexact=identifier.strip()).first()
+    field = "person__id_number_index" if parsed.kind == KIND_ID_NUMBER else "person__mobile_index"
+    return User.objects.filter(**{field: parsed.index}).first()

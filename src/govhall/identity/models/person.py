@@ -76,6 +76,10 @@ class Person(PublicModel):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        permissions = [
+            ("verify_in_person", _("Can verify a person in person (assurance level 3)")),
+            ("reveal_id_number", _("Can read a person's full ID number (audited)")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["social_security_index"],

@@ -7,8 +7,6 @@ every decryption for a caller is itself audited with its purpose.
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -20,11 +18,11 @@ from govhall.core.audit import audit_record_create
 from govhall.core.errors import ErrorCollector, FieldError, ValidationFailed
 from govhall.core.identifiers import check_id_number, mask_id_number, parse_id_number
 from govhall.core.personal_data import KIND_ID_NUMBER, KIND_MOBILE, blind_index, mask_mobile
+from govhall.identity.identifiers import MOBILE_PATTERN
 from govhall.identity.models import AssuranceLevel, Person, User
 
 NAME_MIN_LENGTH = 2
 NAME_MAX_LENGTH = 50
-MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
 USERNAME_PREFIX = "p-"
 OBJECT_TYPE = "person"
 

@@ -227,13 +227,31 @@ def test_production_refuses_the_development_keys() -> None:
     )
     assert result.returncode == 1
     assert "GOVHALL_PERSONAL_DATA_KEY_ID must name a key" in result.stderr
-    result = _import_production(
-        {
-            "GOVHALL_PERSONAL_DATA_KEYS": f"k1:{KEY_A},k2:{KEY_B}",
-            "GOVHALL_BLIND_INDEX_KEY": INDEX_KEY,
-        }
-    )
+    keys = {
+        "GOVHALL_PERSONAL_DATA_KEYS": f"k1:{KEY_A},k2:{KEY_B}",
+        "GOVHALL_BLIND_INDEX_KEY": INDEX_KEY,
+    }
+    result = _import_production(keys)
+    assert result.returncode == 1
+    assert "GOVHALL_OIDC_PRIVATE_KEY(_FILE) must be set" in result.stderr
+    keys["GOVHALL_OIDC_PRIVATE_KEY"] = _rsa_key_pem()
+    result = _import_production(keys)
+    assert result.returncode == 1
+    assert "GOVHALL_SMS_BACKEND must name a real SMS gateway" in result.stderr
+    result = _import_production({**keys, "GOVHALL_SMS_BACKEND": "http"})
     assert result.returncode == 0, result.stderr
+
+
+def _rsa_key_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
 
 
 def test_key_list_syntax_is_checked() -> None:
