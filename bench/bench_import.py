@@ -36,7 +36,6 @@ it prints figures.
 from __future__ import annotations
 
 import os
-import platform
 import random
 import sys
 import time
@@ -45,6 +44,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from common import database_label, load_label, machine_label, setup_django
 
 ROOT = Path(__file__).resolve().parents[1]
 SQLITE_PATH = ROOT / "var" / "bench-import.sqlite3"
@@ -89,39 +90,6 @@ def recreate_database(url: str) -> None:
         # What `dropdb` and `createdb -E UTF8 -T template0` do.
         connection.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"')
         connection.execute(f"CREATE DATABASE \"{PG_DATABASE}\" ENCODING 'UTF8' TEMPLATE template0")
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govhall.conf.base")
-    # DEBUG would record every query in memory and slow every call down.
-    os.environ["DEBUG"] = "false"
-    import django
-
-    django.setup()
-
-
-def database_label() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-        cursor.execute("SELECT sqlite_version()")
-        return f"SQLite {cursor.fetchone()[0]}"
-
-
-def load_label() -> str:
-    """The 1-minute load average: figures taken on a busy machine are not comparable."""
-    return f"load average {os.getloadavg()[0]:.2f}"
-
-
-def machine_label() -> str:
-    return (
-        f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}; {load_label()}"
-    )
 
 
 # --- the workbook --------------------------------------------------------------------------

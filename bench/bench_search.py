@@ -21,17 +21,15 @@ This is not a test; it prints figures.
 from __future__ import annotations
 
 import os
-import platform
 import random
 import statistics
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH_DB_URL = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+from common import database_label, load_label, machine_label, percentile, setup_django
+
 PAGE_SIZE = 20
 WARMUP_ROUNDS = 2
 MEASURED_ROUNDS = 8
@@ -75,20 +73,6 @@ QUERIES: tuple[str, ...] = (
 )
 
 
-def setup_django() -> str:
-    """Configure Django for the bench database; returns the database URL used."""
-    os.environ.setdefault("DATABASE_URL", BENCH_DB_URL)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govhall.conf.base")
-    # DEBUG would record every query in memory and slow every call down.
-    os.environ["DEBUG"] = "false"
-    if os.environ["DATABASE_URL"].startswith("sqlite:"):
-        (ROOT / "var").mkdir(exist_ok=True)
-    import django
-
-    django.setup()
-    return os.environ["DATABASE_URL"]
-
-
 def bench_items() -> int:
     return int(os.environ.get("BENCH_ITEMS", "100000"))
 
@@ -107,29 +91,6 @@ def ensure_items(wanted: int) -> int:
         report = demo_scale(items=wanted - present, progress=lambda line: print(line, flush=True))
         print(f"generated {report.implementations:,} items in {report.seconds:.1f} s", flush=True)
     return Implementation.objects.count()
-
-
-def database_label() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-        cursor.execute("SELECT sqlite_version()")
-        return f"SQLite {cursor.fetchone()[0]}"
-
-
-def machine_label() -> str:
-    return (
-        f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}; {load_label()}"
-    )
-
-
-def load_label() -> str:
-    """The 1-minute load average: figures taken on a busy machine are not comparable."""
-    return f"load average {os.getloadavg()[0]:.2f}"
 
 
 def search_like_the_api(query: str) -> tuple[int, list[dict[str, Any]]]:
@@ -159,13 +120,6 @@ class QueryStats:
     query: str
     matches: int
     timings_ms: list[float]
-
-
-def percentile(values: list[float], pct: int) -> float:
-    """The ``pct``-th percentile (inclusive method: works for any sample size >= 2)."""
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
 
 
 def run(queries: tuple[str, ...] = QUERIES) -> dict[str, QueryStats]:

@@ -11,6 +11,7 @@
 #                     skipped when the server does not answer.
 #   BENCH_SKIP_PG=1   SQLite only.
 #   BENCH_IMPORT_ITEMS items rows imported by bench_import.py (default 10000)
+#   BENCH_PERSONS     persons in the bench databases for bench_identity.py (default 1000000)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,8 @@ PG_URL="postgres://$PG_USER@$PG_HOST:$PG_PORT/$PG_DB"
 SEARCH_LIMIT=1800
 THROUGHPUT_LIMIT=900
 OTHER_LIMIT=900
+# Generating 1,000,000 persons (encrypted, indexed) takes several minutes the first time.
+IDENTITY_LIMIT=2400
 # The import bench recreates its own database (var/bench-import.sqlite3, govhall_bench_import)
 # and imports 10,000 items; on PostgreSQL that takes far longer than on SQLite.
 IMPORT_LIMIT=3600
@@ -76,6 +79,11 @@ for entry in "${databases[@]}"; do
     run "$SEARCH_LIMIT" "search latency ($name)" env DATABASE_URL="$url" "$PY" bench/bench_search.py
     run "$THROUGHPUT_LIMIT" "throughput ($name)" \
         env DATABASE_URL="$url" "$PY" bench/bench_throughput.py
+    run "$IDENTITY_LIMIT" "identity ($name)" env DATABASE_URL="$url" "$PY" bench/bench_identity.py
+    if [ -f bench/bench_oidc.py ]; then
+        run "$OTHER_LIMIT" "OIDC code exchanges ($name)" \
+            env DATABASE_URL="$url" "$PY" bench/bench_oidc.py
+    fi
     if [ -f bench/bench_import.py ]; then
         run "$IMPORT_LIMIT" "import ($name)" env DATABASE_URL="$url" "$PY" bench/bench_import.py
     fi

@@ -1,7 +1,9 @@
 """URL map: portal at /, staff admin at /admin/, API at /api/v1/."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
@@ -11,11 +13,21 @@ admin.site.site_header = "govhall 一体化在线政务服务平台"
 admin.site.site_title = "govhall"
 admin.site.index_title = "管理工作台"
 
+
+def _workbench_sign_in(request: HttpRequest, extra_context: object = None) -> HttpResponse:
+    """The workbench has no sign-in page of its own: one sign-in page serves everything."""
+    return redirect_to_login(
+        request.GET.get("next", reverse("admin:index")), reverse("portal:sign_in")
+    )
+
+
+admin.site.login = _workbench_sign_in  # type: ignore[method-assign]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # The OpenID Connect provider: issuer SITE_URL/o (settings.OIDC_ISSUER).
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include("govhall.identity.oidc.urls", namespace="oauth2_provider")),
     # Choosing a language only sets a cookie; without a CSRF token in the switch, public
     # pages carry nothing per-visitor and can be cached whole.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

@@ -17,6 +17,7 @@ from govhall.catalog.api import router as catalog_router
 from govhall.core.api import router as core_router
 from govhall.core.errors import DomainError, TooManyAttempts, ValidationFailed
 from govhall.identity.api import router as identity_router
+from govhall.identity.passkeys_api import router as passkeys_router
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -40,6 +41,7 @@ api = NinjaAPI(
 api.add_router("/calendar/", core_router)
 api.add_router("/catalog/", catalog_router)
 api.add_router("/identity/", identity_router)
+api.add_router("/identity/passkeys/", passkeys_router)
 
 
 def problem(status: int, title: str, detail: str, errors: list[dict[str, str]]) -> HttpResponse:

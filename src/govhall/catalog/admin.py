@@ -53,6 +53,7 @@ from govhall.catalog.spreadsheets import (
     import_report_xlsx,
 )
 from govhall.core.errors import DomainError, ValidationFailed
+from govhall.core.messages import report_error
 from govhall.core.scoping import StaffScope
 
 
@@ -68,14 +69,6 @@ def scoped_implementations(
     if scope.department_id is not None:
         queryset = queryset.filter(**{f"{path}department_id": scope.department_id})
     return queryset
-
-
-def _report(request: HttpRequest, error: DomainError) -> None:
-    if isinstance(error, ValidationFailed):
-        for field_error in error.errors:
-            messages.error(request, f"{field_error.field}: {field_error.message}")
-    else:
-        messages.error(request, str(error.detail))
 
 
 class ProvinceWideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -279,7 +272,7 @@ class HandlingItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             try:
                 version = item_version_new_draft(actor=request.user, handling_item=item)
             except DomainError as error:
-                _report(request, error)
+                report_error(request, error)
             else:
                 messages.success(request, _("Draft %(version)s created.") % {"version": version})
 
@@ -361,7 +354,7 @@ class ItemVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationFailed as error:
-            _report(request, error)
+            report_error(request, error)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(
@@ -411,7 +404,7 @@ class ItemVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 service(actor=request.user, version=version)
                 done += 1
             except DomainError as error:
-                _report(request, error)
+                report_error(request, error)
         if done:
             messages.success(request, _("%(count)d version(s) updated.") % {"count": done})
 
@@ -508,7 +501,7 @@ class PublicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "form": form,
             "title": _("Make a publication"),
         }
-        return render(request, "admin/catalog/form.html", context)
+        return render(request, "admin/form.html", context)
 
     def diff_view(self, request: HttpRequest) -> HttpResponse:
         """What changed between two publications; exportable as CSV or .xlsx."""

@@ -36,12 +36,13 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "oauth2_provider",
     "govhall.core",
     "govhall.identity",
     "govhall.catalog",
     "govhall.api",
+    # Before oauth2_provider: its consent and logout templates are overridden in the portal.
     "govhall.portal",
+    "oauth2_provider",
     "govhall.demo",
 ]
 
@@ -103,6 +104,16 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# People's passwords use Django's default (PBKDF2, 1,000,000 rounds); OAuth client secrets,
+# 128 random characters, use the one-round hasher (identity/oidc/hashers.py).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "govhall.identity.oidc.hashers.ClientSecretHasher",
 ]
 # One sign-in page for the portal, the workbench (admin) and single sign-on (identity.views).
 LOGIN_URL = "portal:sign_in"
@@ -222,6 +233,9 @@ OIDC_PRIVATE_KEY = env("GOVHALL_OIDC_PRIVATE_KEY", "") or _OIDC_KEY_FILE.read_te
 # The issuer is explicit (never derived from the request's Host header).
 OIDC_ISSUER = env("GOVHALL_OIDC_ISSUER", SITE_URL.rstrip("/") + "/o")
 
+# Paths of retired signing keys, comma-separated (key rotation, docs/oidc.md).
+_OIDC_INACTIVE_KEY_FILES: list[str] = env("GOVHALL_OIDC_INACTIVE_KEY_FILES", [], parse_list)
+
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER: dict[str, Any] = {
     "OIDC_ENABLED": True,
@@ -232,6 +246,12 @@ OAUTH2_PROVIDER: dict[str, Any] = {
     "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
     "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
     "PKCE_REQUIRED": True,
+    # S256 only; the authorization code flow only (no implicit or hybrid response types).
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "CLIENT_SECRET_HASHER": "govhall_client_secret",
+    # Retired signing keys stay in the JWKS until the tokens they signed have expired.
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [Path(path).read_text() for path in _OIDC_INACTIVE_KEY_FILES],
     "ALLOWED_REDIRECT_URI_SCHEMES": env(
         "GOVHALL_OIDC_REDIRECT_SCHEMES", ["https", "http"], parse_list
     ),
@@ -271,7 +291,9 @@ GOVHALL.update(
         # Lock-out: this many failures within the window lock an account / identifier.
         "SIGN_IN_WINDOW_SECONDS": env("GOVHALL_SIGN_IN_WINDOW_SECONDS", 15 * 60, int),
         "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": env("GOVHALL_SIGN_IN_MAX_FAILURES", 5, int),
-        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": env("GOVHALL_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 30, int),
+        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": env(
+            "GOVHALL_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 30, int
+        ),
         # Data-source plugins (identity.sources): the demo sources answer from bundled data.
         "POPULATION_SOURCE": env("GOVHALL_POPULATION_SOURCE", "demo"),
         "LEGAL_ENTITY_SOURCE": env("GOVHALL_LEGAL_ENTITY_SOURCE", "demo"),

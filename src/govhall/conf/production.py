@@ -7,8 +7,8 @@ from govhall.conf.base import (
     GOVHALL,
     INSECURE_DEVELOPMENT_BLIND_INDEX_KEY,
     INSECURE_DEVELOPMENT_OIDC_KEY_FILE,
-    OIDC_PRIVATE_KEY,
     INSECURE_DEVELOPMENT_PERSONAL_DATA_KEYS,
+    OIDC_PRIVATE_KEY,
     SECRET_KEY,
 )
 from govhall.conf.env import env, parse_bool
@@ -27,6 +27,9 @@ if GOVHALL["BLIND_INDEX_KEY"].lower() == INSECURE_DEVELOPMENT_BLIND_INDEX_KEY:
     raise RuntimeError("GOVHALL_BLIND_INDEX_KEY must be set in the environment for production")
 if OIDC_PRIVATE_KEY.strip() == INSECURE_DEVELOPMENT_OIDC_KEY_FILE.read_text().strip():
     raise RuntimeError("GOVHALL_OIDC_PRIVATE_KEY(_FILE) must be set for the production profile")
+if not env("GOVHALL_OIDC_PAIRWISE_KEY", ""):
+    # Derived from SECRET_KEY otherwise: rotating SECRET_KEY would change every system's sub.
+    raise RuntimeError("GOVHALL_OIDC_PAIRWISE_KEY must be set for the production profile")
 if GOVHALL["SMS_BACKEND"] in {"console", "memory"}:
     raise RuntimeError("GOVHALL_SMS_BACKEND must name a real SMS gateway in production")
 SESSION_COOKIE_SECURE = env("SECURE_COOKIES", True, parse_bool)

@@ -3,7 +3,10 @@
 from govhall.conf.base import *  # noqa: F403
 from govhall.conf.base import DATABASES, GOVHALL, TASKS
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "govhall.identity.oidc.hashers.ClientSecretHasher",
+]
 TASKS["default"] = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"

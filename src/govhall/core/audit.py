@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
 from django.utils import timezone
 
 from govhall.core.crypto import sm3_hex
 from govhall.core.models import AuditHead, AuditRecord
+from govhall.core.transactions import service_atomic
 
 GENESIS_HASH = "0" * 64
 SYSTEM_ACTOR = "system"
@@ -81,7 +81,7 @@ def audit_record_create(
 ) -> AuditRecord:
     """Append one record to the chain, in the caller's transaction."""
     payload = json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
-    with transaction.atomic():
+    with service_atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head, _created = AuditHead.objects.get_or_create(

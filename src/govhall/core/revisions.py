@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 
 from govhall.core.models import ContentRevision
+from govhall.core.transactions import service_atomic
 
 TRUST_SECONDS = 2.0
 
@@ -23,7 +24,7 @@ _seen: dict[str, tuple[int, float]] = {}
 
 def revision_bump(key: str) -> None:
     """Retire every cache built from ``key``'s content (in the caller's transaction)."""
-    with transaction.atomic():
+    with service_atomic():
         updated = ContentRevision.objects.filter(key=key).update(number=F("number") + 1)
         if not updated:
             ContentRevision.objects.get_or_create(key=key, defaults={"number": 1})

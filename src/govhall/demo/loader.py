@@ -16,7 +16,6 @@ from typing import Any
 
 import yaml
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from govhall.catalog.models import (
@@ -50,6 +49,8 @@ from govhall.catalog.services.versions import (
 from govhall.core.calendar import calendar_seed
 from govhall.core.documents import html_to_pdf
 from govhall.core.models import Department, Region
+from govhall.demo.identity_loader import demo_identity_load
+from govhall.identity.roles import role_group, roles_sync
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "catalog"
 
@@ -374,14 +375,9 @@ def _intermediaries(report: LoadReport, departments: dict[str, Department]) -> N
 
 def _accounts(departments: dict[str, Department]) -> None:
     user_model = get_user_model()
-    editors, _created = Group.objects.get_or_create(name="目录编辑 Catalog editors")
-    editors.permissions.set(
-        Permission.objects.filter(content_type__app_label="catalog")
-        .exclude(codename__startswith="delete_")
-        .exclude(codename="publish_itemversion")
-    )
-    reviewers, _created = Group.objects.get_or_create(name="目录审核 Catalog reviewers")
-    reviewers.permissions.set(Permission.objects.filter(codename="publish_itemversion"))
+    roles_sync()
+    editors = role_group("catalog_editor")
+    reviewers = role_group("catalog_reviewer")
     county_department = next(
         (d for d in departments.values() if d.region.code == "520121000000" and "民政" in d.name),
         None,
@@ -428,6 +424,7 @@ def demo_load() -> LoadReport:
     _items(report, departments, actor=None)
     _intermediaries(report, departments)
     _accounts(departments)
+    report.notes.extend(demo_identity_load(departments))
     _publications(actor=None)
     report.notes.append(
         f"{Implementation.objects.count()} implementation items, "

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from govhall.portal import views
+from govhall.portal.account import views as account
 
 app_name = "portal"
 
@@ -15,5 +16,22 @@ urlpatterns = [
     path("intermediaries/", views.intermediaries, name="intermediaries"),
     path("intermediaries/<str:code>/", views.intermediary, name="intermediary"),
     path("agencies/", views.agencies, name="agencies"),
+    path("account/", account.account, name="account"),
+    path("account/sign-in/", account.sign_in, name="sign_in"),
+    path("account/sign-out/", account.sign_out, name="sign_out"),
+    path("account/register/", account.register, name="register"),
+    path("account/verify/mobile/", account.verify_mobile, name="verify_mobile"),
+    path("account/verify/population/", account.verify_population, name="verify_population"),
+    path("account/organizations/", account.organization_add, name="organization_add"),
+    path("account/mandates/new/", account.mandate_new, name="mandate_new"),
+    path(
+        "account/mandates/<uuid:mandate_uuid>/revoke/",
+        account.mandate_revoke_view,
+        name="mandate_revoke",
+    ),
+    path("account/tokens/", account.token_new, name="token_new"),
+    path(
+        "account/tokens/<uuid:token_uuid>/revoke/", account.token_revoke_view, name="token_revoke"
+    ),
     path("materials/<uuid:material_uuid>/<str:kind>", views.material_file, name="material_file"),
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +26,7 @@ from govhall.core.audit import audit_record_create
 from govhall.core.errors import ErrorCollector
 from govhall.core.models import AuthorityNature, Department, Region, RegionLevel
 from govhall.core.search import index_tokens
+from govhall.core.transactions import service_atomic
 
 
 @dataclass(slots=True)
@@ -99,7 +99,7 @@ def base_item_create(*, actor: Any, data: BaseItemInput) -> BaseItem:
         errors.add("themes", "themes.unknown", _("Unknown theme."))
     errors.raise_if_any()
     assert item_type is not None
-    with transaction.atomic():
+    with service_atomic():
         parent = None
         if data.base_code[9:] != "000":
             parent = BaseItem.objects.filter(base_code=codes.main_item_code(data.base_code)).first()
@@ -146,7 +146,7 @@ def base_item_update(*, actor: Any, base_item: BaseItem, changes: dict[str, Any]
         if key not in allowed:
             errors.add(key, "base_item.read_only", _("This field cannot be changed."))
     errors.raise_if_any()
-    with transaction.atomic():
+    with service_atomic():
         before = {key: getattr(base_item, key) for key in changes}
         for key, value in changes.items():
             setattr(base_item, key, value)
@@ -225,7 +225,7 @@ def implementation_create(
         level_code=LEVEL_CODES[RegionLevel(level)],
         base_code=base_item.base_code,
     )
-    with transaction.atomic():
+    with service_atomic():
         implementation = Implementation.objects.create(
             base_item=base_item,
             implementation_code=code,
@@ -279,7 +279,7 @@ def implementation_update(
         elif key not in editable:
             errors.add(key, "implementation.read_only", _("This field cannot be changed."))
     errors.raise_if_any()
-    with transaction.atomic():
+    with service_atomic():
         for key, value in changes.items():
             setattr(implementation, key, value)
         implementation.save()
@@ -300,7 +300,7 @@ def implementation_sync_uniform_elements(
 ) -> Implementation:
     """Copy the base item's current uniform elements onto the implementation."""
     base = implementation.base_item
-    with transaction.atomic():
+    with service_atomic():
         before = {
             "name": implementation.name,
             "competent_department": implementation.competent_department,
@@ -365,7 +365,7 @@ def handling_item_create(
     if not name.strip():
         errors.add("name", "name.required", _("The name is required."))
     errors.raise_if_any()
-    with transaction.atomic():
+    with service_atomic():
         Implementation.objects.select_for_update().filter(pk=implementation.pk).first()
         last = implementation.handling_items.aggregate(last=Max("handling_code"))["last"]
         sequence = int(last[-2:]) + 1 if last else 1

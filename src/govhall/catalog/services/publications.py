@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import (
@@ -17,6 +16,7 @@ from govhall.catalog.models import (
 )
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import ErrorCollector
+from govhall.core.transactions import service_atomic
 
 
 def publication_create(
@@ -37,7 +37,7 @@ def publication_create(
             _("A December release is published in December."),
         )
     errors.raise_if_any()
-    with transaction.atomic():
+    with service_atomic():
         publication = Publication.objects.create(
             title=title.strip(),
             kind=kind,

@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +31,7 @@ from govhall.catalog.revision import catalog_changed
 from govhall.catalog.services.items import implementation_reindex
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import Conflict, ErrorCollector, FieldError, ValidationFailed
+from govhall.core.transactions import service_atomic
 
 #: Seed article 3: the promised limit is at most half the legal limit.
 PROMISED_SHARE_OF_LEGAL = 0.5
@@ -265,7 +265,7 @@ def item_version_create(
     """Create a draft version of a handling item's guide."""
     errors = ErrorCollector(guide_errors(guide))
     errors.raise_if_any()
-    with transaction.atomic():
+    with service_atomic():
         HandlingItem.objects.select_for_update().filter(pk=handling_item.pk).first()
         last = handling_item.versions.aggregate(last=Max("number"))["last"] or 0
         version = ItemVersion.objects.create(
@@ -308,7 +308,7 @@ def item_version_new_draft(*, actor: Any, handling_item: HandlingItem) -> ItemVe
         state__in=[VersionState.DRAFT, VersionState.IN_REVIEW]
     ).exists():
         raise Conflict(_("This handling item already has a draft or a version in review."))
-    with transaction.atomic():
+    with service_atomic():
         materials = list(source.materials.all())
         procedures = list(source.special_procedures.all())
         draft = _copy_row(source)
@@ -368,7 +368,7 @@ def item_version_save_draft(*, actor: Any, version: ItemVersion, changed: list[s
         stored = ItemVersion.objects.get(pk=version.pk)
         _require_state(stored, VersionState.DRAFT)
     item_version_check(version=version)
-    with transaction.atomic():
+    with service_atomic():
         version.save()
         audit_record_create(
             actor=actor,
@@ -392,7 +392,7 @@ def _transition(version: ItemVersion, *, actor: Any, action: str, data: dict[str
 
 def item_version_submit(*, actor: Any, version: ItemVersion) -> ItemVersion:
     """Draft → in review, after the rules are checked once more."""
-    with transaction.atomic():
+    with service_atomic():
         version = _locked(version)
         _require_state(version, VersionState.DRAFT)
         item_version_check(version=version)
@@ -408,7 +408,7 @@ def item_version_return(*, actor: Any, version: ItemVersion, note: str) -> ItemV
     """In review → draft, with the reviewer's note."""
     if not note.strip():
         raise ValidationFailed([FieldError("note", "note.required", _("Say what must change."))])
-    with transaction.atomic():
+    with service_atomic():
         version = ItemVersion.objects.select_for_update().get(pk=version.pk)
         _require_state(version, VersionState.IN_REVIEW)
         version.state = VersionState.DRAFT
@@ -450,7 +450,7 @@ def item_version_publish(
     the caller, who must call ``catalog_changed()`` in the same transaction: an import
     publishing 10,000 versions bumps it once instead of 10,000 times.
     """
-    with transaction.atomic():
+    with service_atomic():
         version = _locked(version)
         _require_state(version, VersionState.IN_REVIEW)
         ItemVersion.objects.filter(
@@ -471,7 +471,7 @@ def item_version_withdraw(*, actor: Any, version: ItemVersion, reason: str) -> I
         raise ValidationFailed(
             [FieldError("reason", "reason.required", _("Give the reason for withdrawal."))]
         )
-    with transaction.atomic():
+    with service_atomic():
         version = ItemVersion.objects.select_for_update().get(pk=version.pk)
         _require_state(version, VersionState.PUBLISHED)
         version.state = VersionState.WITHDRAWN

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch
 
 from govhall.catalog.models import HandlingItem, ItemVersion, MaterialRequirement, VersionState
@@ -34,6 +33,7 @@ from govhall.catalog.spreadsheets.lookups import Catalog, chunks
 from govhall.catalog.spreadsheets.report import ErrorLog, ImportFailed, ImportReport
 from govhall.catalog.spreadsheets.validation import ItemPlan
 from govhall.core.errors import Conflict, ValidationFailed
+from govhall.core.transactions import bulk_transaction
 
 Signature = tuple[Any, ...]
 
@@ -224,7 +224,7 @@ def apply_plans(
 ) -> ImportReport:
     """Write every plan or none: main items before their sub-items, then in file order."""
     writer = Writer(actor=actor, catalog=catalog, publish=publish, plans=plans)
-    with transaction.atomic():
+    with bulk_transaction():
         for plan in sorted(plans, key=lambda plan: (plan.key[0], plan.row.number)):
             try:
                 writer.write(plan)

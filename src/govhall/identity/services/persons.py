@@ -7,6 +7,8 @@ every decryption for a caller is itself audited with its purpose.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -17,13 +19,22 @@ from govhall.core import personal_data
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import ErrorCollector, FieldError, ValidationFailed
 from govhall.core.identifiers import check_id_number, mask_id_number, parse_id_number
-from govhall.core.personal_data import KIND_ID_NUMBER, KIND_MOBILE, blind_index, mask_mobile
+from govhall.core.personal_data import (
+    KIND_ID_NUMBER,
+    KIND_MOBILE,
+    KIND_SOCIAL_SECURITY,
+    blind_index,
+    mask_mobile,
+)
 from govhall.identity.identifiers import MOBILE_PATTERN
 from govhall.identity.models import AssuranceLevel, Person, User
 
 NAME_MIN_LENGTH = 2
 NAME_MAX_LENGTH = 50
 USERNAME_PREFIX = "p-"
+#: Social security card numbers: the 18-character ID number in most provinces, older local
+#: formats elsewhere (digits and capital letters).
+SOCIAL_SECURITY_PATTERN = re.compile(r"[0-9A-Z]{9,20}")
 OBJECT_TYPE = "person"
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -34,7 +45,9 @@ def _username(id_number_index: str) -> str:
     return USERNAME_PREFIX + id_number_index[:16]
 
 
-def _duplicate_errors(*, id_number_index: str | None, mobile_index: str | None) -> list[FieldError]:
+def _duplicate_errors(
+    *, id_number_index: str | None, mobile_index: str | None, social_security_index: str = ""
+) -> list[FieldError]:
     errors = []
     if id_number_index and (
         Person.objects.filter(id_number_index=id_number_index).exists()
@@ -45,6 +58,17 @@ def _duplicate_errors(*, id_number_index: str | None, mobile_index: str | None) 
                 "id_number",
                 "id_number.duplicate",
                 _("A person with this ID number is already registered."),
+            )
+        )
+    if (
+        social_security_index
+        and Person.objects.filter(social_security_index=social_security_index).exists()
+    ):
+        errors.append(
+            FieldError(
+                "social_security",
+                "social_security.duplicate",
+                _("This social security number is already registered to another person."),
             )
         )
     if mobile_index and Person.objects.filter(mobile_index=mobile_index).exists():
@@ -59,13 +83,20 @@ def _duplicate_errors(*, id_number_index: str | None, mobile_index: str | None) 
 
 
 def person_register(
-    *, name: str, id_number: str, mobile: str, password: str, actor: Actor = None
+    *,
+    name: str,
+    id_number: str,
+    mobile: str,
+    password: str,
+    social_security: str = "",
+    actor: Actor = None,
 ) -> Person:
     """Create an account and its person profile at assurance level L0.
 
     Every field is checked and all problems are raised together (``ValidationFailed`` with
     ``name.length``, ``id_number.length|format|birth_date|checksum|duplicate``,
-    ``mobile.format|duplicate``, ``password.weak``); on any problem nothing is created. A
+    ``mobile.format|duplicate``, ``social_security.format|duplicate``, ``password.weak``); on
+    any problem nothing is created. The social security number is optional. A
     15-digit legacy ID number is upgraded to 18 digits. ``actor`` is the staff member who
     registers someone at a window; without one, the new account is the actor.
     """
@@ -87,9 +118,26 @@ def person_register(
         validate_password(password, user=User(username="", first_name=name))
     except ValidationError as error:
         errors.add("password", "password.weak", " ".join(str(m) for m in error.messages))
+    social_security = personal_data.normalize(social_security, kind=KIND_SOCIAL_SECURITY)
+    social_security_index = ""
+    if social_security:
+        if SOCIAL_SECURITY_PATTERN.fullmatch(social_security):
+            social_security_index = blind_index(social_security, kind=KIND_SOCIAL_SECURITY)
+        else:
+            errors.add(
+                "social_security",
+                "social_security.format",
+                _("A social security number has 9 to 20 letters and digits."),
+            )
     id_index = blind_index(id_check.value, kind=KIND_ID_NUMBER) if id_check.is_valid else None
     mobile_index = blind_index(mobile, kind=KIND_MOBILE) if mobile_ok else None
-    errors.extend(_duplicate_errors(id_number_index=id_index, mobile_index=mobile_index))
+    errors.extend(
+        _duplicate_errors(
+            id_number_index=id_index,
+            mobile_index=mobile_index,
+            social_security_index=social_security_index,
+        )
+    )
     errors.raise_if_any()
     assert id_index is not None and mobile_index is not None
 
@@ -110,6 +158,10 @@ def person_register(
                 mobile_encrypted=personal_data.encrypt(mobile),
                 mobile_index=mobile_index,
                 mobile_masked=mask_mobile(mobile),
+                social_security_encrypted=(
+                    personal_data.encrypt(social_security) if social_security else ""
+                ),
+                social_security_index=social_security_index,
                 assurance_level=AssuranceLevel.L0,
             )
             audit_record_create(
@@ -126,7 +178,11 @@ def person_register(
             )
     except IntegrityError:
         # A concurrent registration won the race between the check and the insert.
-        duplicates = _duplicate_errors(id_number_index=id_index, mobile_index=mobile_index)
+        duplicates = _duplicate_errors(
+            id_number_index=id_index,
+            mobile_index=mobile_index,
+            social_security_index=social_security_index,
+        )
         if duplicates:
             raise ValidationFailed(duplicates) from None
         raise

@@ -443,3 +443,20 @@ def sign_in_with_sms_code(*, mobile: str, code: str, context: ClientContext) -> 
             detail={"mobile": person.mobile_masked},
         )
     return person.user
+
+
+def person_verify_mobile(*, person: Person, code: str | None, context: ClientContext) -> None:
+    """L1 for a signed-in person: ``code=None`` sends a code to their own number; a code
+    confirms it. The clear number is decrypted only to send the message."""
+    mobile = personal_data.decrypt(person.mobile_encrypted)
+    if code is None:
+        sms_code_send(mobile=mobile, purpose=SmsPurpose.VERIFY_MOBILE, context=context)
+        return
+    sms_code_verify(mobile=mobile, code=code, purpose=SmsPurpose.VERIFY_MOBILE)
+    assurance_raise(
+        person=person,
+        level=AssuranceLevel.L1,
+        method=AssuranceMethod.SMS_CODE,
+        actor=person.user,
+        detail={"mobile": person.mobile_masked},
+    )

@@ -160,7 +160,9 @@ def test_me_without_person_profile_is_404(client: Any, django_user_model: Any) -
 def test_openapi_describes_who_may_call(client: Any) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert paths[REGISTER]["post"]["description"].startswith("Anyone, without signing in.")
-    assert paths[ME]["get"]["description"].startswith("A signed-in person (session cookie)")
+    assert paths[ME]["get"]["description"].startswith(
+        "A signed-in person (session or bearer token)"
+    )
 
 
 def _dump() -> list[str]:

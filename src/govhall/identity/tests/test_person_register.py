@@ -291,3 +291,39 @@ def test_persons_reencrypt_moves_every_token_to_the_current_key(settings: Any) -
         assert decrypt(person.mobile_encrypted) == mobile
     assert AuditRecord.objects.filter(action="identity.person.reencrypt").count() == 2
     assert persons_reencrypt() == 0  # nothing left on the old key
+
+
+def test_optional_social_security_number_is_encrypted_indexed_and_unique(db: Any) -> None:
+    from govhall.core import personal_data
+    from govhall.identity.services import person_register as register
+
+    person = register(
+        name="张建国",
+        id_number="522522194403151231",
+        mobile="13985011234",
+        password=PASSWORD,
+        social_security="522522194403151231",
+    )
+    assert personal_data.decrypt(person.social_security_encrypted) == "522522194403151231"
+    assert person.social_security_index == personal_data.blind_index(
+        "522522194403151231", kind="social_security"
+    )
+    with pytest.raises(ValidationFailed) as error:
+        register(
+            name="李秀英",
+            id_number="522522194612022241",
+            mobile="13985012345",
+            password=PASSWORD,
+            social_security=" 522522194403151231 ",
+        )
+    assert [e.code for e in error.value.errors] == ["social_security.duplicate"]
+    with pytest.raises(ValidationFailed) as bad:
+        register(
+            name="李秀英",
+            id_number="522522194612022241",
+            mobile="13985012345",
+            password=PASSWORD,
+            social_security="12-34",
+        )
+    assert [e.code for e in bad.value.errors] == ["social_security.format"]
+    assert Person.objects.count() == 1

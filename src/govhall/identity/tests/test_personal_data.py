@@ -237,6 +237,10 @@ def test_production_refuses_the_development_keys() -> None:
     keys["GOVHALL_OIDC_PRIVATE_KEY"] = _rsa_key_pem()
     result = _import_production(keys)
     assert result.returncode == 1
+    assert "GOVHALL_OIDC_PAIRWISE_KEY must be set" in result.stderr
+    keys["GOVHALL_OIDC_PAIRWISE_KEY"] = INDEX_KEY
+    result = _import_production(keys)
+    assert result.returncode == 1
     assert "GOVHALL_SMS_BACKEND must name a real SMS gateway" in result.stderr
     result = _import_production({**keys, "GOVHALL_SMS_BACKEND": "http"})
     assert result.returncode == 0, result.stderr

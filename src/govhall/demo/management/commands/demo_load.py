@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from govhall.demo.identity_loader import DEMO_PERSON_PASSWORD, IDENTITY_OFFICER, demo_persons
 from govhall.demo.loader import DEMO_ACCOUNTS, demo_load
 
 
@@ -26,3 +27,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.username} / {account.password}  ({account.display_name})"
             )
+        username, password, display_name = IDENTITY_OFFICER
+        self.stdout.write(f"  {username} / {password}  ({display_name})")
+        self.stdout.write("demo citizens (sign in with the mobile or ID number):")
+        for person in demo_persons():
+            self.stdout.write(f"  {person.name}  {person.mobile} / {DEMO_PERSON_PASSWORD}")

@@ -1,0 +1,114 @@
+"""Staff roles (岗位角色): Django groups with a fixed set of permissions.
+
+A role says *what* a staff member may do; their department and region (``User.department``,
+``User.region``, see :class:`govhall.core.scoping.StaffScope`) say *where*. A county clerk with
+the window-clerk role therefore sees only their county's work. Window assignments (which hall
+window a clerk sits at) arrive with the halls module and will hang off the user, not the role.
+
+Roles are kept in step with this table after every ``migrate`` (the group names are the
+bilingual labels staff see in the workbench); permissions of apps that land later (cases,
+licences) are added here as they arrive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    key: str
+    group_name: str
+    #: ``app_label.codename`` entries; ``app_label.*`` means every permission of the app except
+    #: deleting, ``app_label.view_*`` every view permission.
+    permissions: tuple[str, ...]
+
+
+ROLES = (
+    Role(
+        "catalog_editor",
+        "目录编辑 Catalog editors",
+        ("catalog.*", "-catalog.publish_itemversion", "core.view_department", "core.view_region"),
+    ),
+    Role(
+        "catalog_reviewer",
+        "目录审核 Catalog reviewers",
+        ("catalog.view_*", "catalog.publish_itemversion"),
+    ),
+    Role(
+        "identity_officer",
+        "身份核验员 Identity officers",
+        (
+            "identity.view_person",
+            "identity.verify_in_person",
+            "identity.view_assuranceevent",
+            "identity.view_organization",
+            "identity.add_organization",
+            "identity.view_mandate",
+            "identity.add_mandate",
+            "identity.change_mandate",
+            "identity.view_proxyagent",
+            "identity.add_proxyagent",
+            "identity.change_proxyagent",
+        ),
+    ),
+    Role(
+        "window_clerk",
+        "窗口受理员 Window clerks",
+        ("identity.view_person", "identity.view_organization", "identity.view_mandate"),
+    ),
+    Role(
+        "supervisor",
+        "监督员 Supervisors",
+        ("catalog.view_*", "identity.view_*", "core.view_auditrecord"),
+    ),
+)
+
+
+def _permission_filter(entries: tuple[str, ...]) -> Q:
+    include = Q(pk__in=[])
+    exclude = Q(pk__in=[])
+    for entry in entries:
+        negate = entry.startswith("-")
+        app_label, _dot, codename = entry.lstrip("-").partition(".")
+        if codename == "*":
+            condition = Q(content_type__app_label=app_label) & ~Q(codename__startswith="delete_")
+        elif codename.endswith("*"):
+            condition = Q(content_type__app_label=app_label, codename__startswith=codename[:-1])
+        else:
+            condition = Q(content_type__app_label=app_label, codename=codename)
+        if negate:
+            exclude |= condition
+        else:
+            include |= condition
+    return include & ~exclude
+
+
+def roles_sync() -> dict[str, int]:
+    """Create or update every role's group; returns permissions per role."""
+    counts = {}
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.group_name)
+        permissions = list(Permission.objects.filter(_permission_filter(role.permissions)))
+        group.permissions.set(permissions)
+        counts[role.key] = len(permissions)
+    return counts
+
+
+def role_group(key: str) -> Group:
+    role = next(r for r in ROLES if r.key == key)
+    return Group.objects.get(name=role.group_name)
+
+
+def roles_sync_after_migrate(**kwargs: Any) -> None:
+    """``post_migrate`` receiver: permissions exist only after migrate (Django creates them
+    app by app in the same signal), so sync once, after the last app with models."""
+    from django.apps import apps
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if kwargs.get("app_config") is with_models[-1]:
+        roles_sync()
