@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
+from govhall.cases.api import router as cases_router
 from govhall.catalog.api import router as catalog_router
 from govhall.core.api import router as core_router
 from govhall.core.errors import DomainError, TooManyAttempts, ValidationFailed
@@ -40,6 +41,7 @@ api = NinjaAPI(
 )
 api.add_router("/calendar/", core_router)
 api.add_router("/catalog/", catalog_router)
+api.add_router("/cases/", cases_router)
 api.add_router("/identity/", identity_router)
 api.add_router("/identity/passkeys/", passkeys_router)
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "govhall.core",
     "govhall.identity",
     "govhall.catalog",
+    "govhall.cases",
     "govhall.api",
     # Before oauth2_provider: its consent and logout templates are overridden in the portal.
     "govhall.portal",

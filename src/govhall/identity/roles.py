@@ -59,12 +59,18 @@ ROLES = (
     Role(
         "window_clerk",
         "窗口受理员 Window clerks",
-        ("identity.view_person", "identity.view_organization", "identity.view_mandate"),
+        (
+            "identity.view_person",
+            "identity.view_organization",
+            "identity.view_mandate",
+            "cases.view_case",
+            "cases.process_case",
+        ),
     ),
     Role(
         "supervisor",
         "监督员 Supervisors",
-        ("catalog.view_*", "identity.view_*", "core.view_auditrecord"),
+        ("catalog.view_*", "identity.view_*", "cases.view_*", "core.view_auditrecord"),
     ),
 )
 

@@ -50,12 +50,29 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/identity/passkeys/"): USER,
     ("PATCH", "/api/v1/identity/passkeys/{passkey_uuid}"): USER,
     ("DELETE", "/api/v1/identity/passkeys/{passkey_uuid}"): USER,
+    ("POST", "/api/v1/cases/"): USER,
+    ("GET", "/api/v1/cases/{number}"): USER,
+    **{
+        ("POST", f"/api/v1/cases/{{number}}/actions/{action}"): USER
+        for action in (
+            "accept",
+            "refuse",
+            "request-supplement",
+            "supplement",
+            "approve",
+            "reject",
+            "deliver",
+            "close",
+            "withdraw",
+        )
+    },
 }
 SAMPLE_PATH_VALUES = {
     "implementation_code": "11520121MB1234567X4000101001000",
     "mandate_uuid": "00000000-0000-4000-8000-000000000001",
     "token_uuid": "00000000-0000-4000-8000-000000000002",
     "passkey_uuid": "00000000-0000-4000-8000-000000000003",
+    "number": "5201212026113000001",
 }
 
 

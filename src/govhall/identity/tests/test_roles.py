@@ -47,7 +47,13 @@ def test_sync_is_idempotent_and_repairs_a_changed_group() -> None:
     group.permissions.clear()
     first = roles_sync()
     assert roles_sync() == first
-    assert codenames("window_clerk") == {"view_person", "view_organization", "view_mandate"}
+    assert codenames("window_clerk") == {
+        "view_person",
+        "view_organization",
+        "view_mandate",
+        "view_case",
+        "process_case",
+    }
 
 
 def test_a_county_officer_sees_only_the_county(client: Any) -> None:

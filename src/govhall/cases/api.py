@@ -1,0 +1,237 @@
+"""Case endpoints under ``/api/v1/cases``: submit (with ``Idempotency-Key``), read, and one
+endpoint per action. 409 for an action the state does not allow, 403 for a caller without the
+right, 404 for a case the caller may not see."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from govhall.cases.models import Case
+from govhall.cases.selectors import case_detail, case_for_number, case_visible_to
+from govhall.cases.services.actions import case_act
+from govhall.cases.services.submission import case_submit
+from govhall.core.errors import NotFound
+from govhall.identity.api_auth import USER
+from govhall.identity.models import User
+
+router = Router(tags=["cases"])
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+class SubmitIn(Schema):
+    version: uuid.UUID
+    principal_type: str = "person"
+    principal_uuid: uuid.UUID | None = None
+    channel: str = "web"
+    form_data: dict[str, Any] = {}
+
+
+class ActionOut(Schema):
+    sequence: int
+    action: str
+    from_state: str
+    to_state: str
+    actor: str
+    role: str
+    on_behalf_of: dict[str, Any]
+    occurred_at: datetime.datetime
+    opinion: str
+
+
+class StopOut(Schema):
+    kind: str
+    reason: str
+    started_on: datetime.date
+    ended_on: datetime.date | None
+
+
+class DueOut(Schema):
+    due_on: datetime.date
+    working_days_used: int
+    working_days_left: int
+
+
+class CaseOut(Schema):
+    number: str
+    state: str
+    state_label: str
+    applicant: str
+    channel: str
+    version: uuid.UUID
+    received_at: datetime.datetime
+    received_on: datetime.date
+    accepted_on: datetime.date | None
+    legal_due: DueOut | None
+    promised_due: DueOut | None
+    due_provisional: bool
+    timeline: list[ActionOut]
+    clock_stops: list[StopOut]
+
+
+def _case_out(case: Case) -> CaseOut:
+    detail = case_detail(case)
+
+    def due(progress: Any) -> DueOut | None:
+        if progress is None:
+            return None
+        return DueOut(
+            due_on=progress.due_on,
+            working_days_used=progress.used,
+            working_days_left=progress.left,
+        )
+
+    return CaseOut(
+        number=case.number,
+        state=case.state,
+        state_label=case.get_state_display(),
+        applicant=case.applicant_name,
+        channel=case.channel,
+        version=case.version.uuid,
+        received_at=case.received_at,
+        received_on=case.received_on,
+        accepted_on=case.accepted_on,
+        legal_due=due(detail.legal),
+        promised_due=due(detail.promised),
+        due_provisional=case.due_provisional,
+        timeline=[
+            ActionOut(
+                sequence=a.sequence,
+                action=a.action,
+                from_state=a.from_state,
+                to_state=a.to_state,
+                actor=a.actor_label,
+                role=a.role,
+                on_behalf_of=a.on_behalf_of,
+                occurred_at=a.occurred_at,
+                opinion=a.opinion,
+            )
+            for a in detail.actions
+        ],
+        clock_stops=[
+            StopOut(kind=s.kind, reason=s.reason, started_on=s.started_on, ended_on=s.ended_on)
+            for s in detail.stops
+        ],
+    )
+
+
+@router.post(
+    "",
+    response={200: CaseOut, 201: CaseOut},
+    auth=USER,
+    summary="Submit an application",
+    description=(
+        "A signed-in person, for themself, an organization they represent or a principal whose "
+        "mandate covers the item (principal_type person|organization, principal_uuid; default: "
+        "themself). Requires the Idempotency-Key header: the same key and body answer 200 with "
+        "the case already created; the same key with another body is 422 "
+        "idempotency_key.reused. 404 for an unknown version; 422 version.not_published."
+    ),
+)
+def submit(request: HttpRequest, payload: SubmitIn) -> Status[CaseOut]:
+    from govhall.identity.selectors import person_for_user
+
+    user = _user(request)
+    principal_uuid = payload.principal_uuid
+    if principal_uuid is None:
+        person = person_for_user(user)
+        if person is None:
+            raise NotFound(_("This account has no person profile."))
+        principal_uuid = person.uuid
+    case, created = case_submit(
+        actor=user,
+        version_uuid=payload.version,
+        principal_type=payload.principal_type,
+        principal_uuid=principal_uuid,
+        channel=payload.channel,
+        form_data=payload.form_data,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    return Status(201 if created else 200, _case_out(case))
+
+
+def _visible_case(request: HttpRequest, number: str) -> Case:
+    case = case_for_number(number)
+    if case is None or not case_visible_to(_user(request), case):
+        raise NotFound(_("No such case."))
+    return case
+
+
+@router.get(
+    "/{number}",
+    response=CaseOut,
+    auth=USER,
+    summary="A case with its timeline and due dates",
+    description=(
+        "The applicant (or whoever may act for them on this item) and staff with "
+        "cases.process_case whose region and department cover the case; 404 for anyone else. "
+        "Due dates come with the working days used and left; clock stops are listed."
+    ),
+)
+def get_case(request: HttpRequest, number: str) -> CaseOut:
+    return _case_out(_visible_case(request, number))
+
+
+class ActionIn(Schema):
+    opinion: str = ""
+
+
+def _act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> CaseOut:
+    case = _visible_case(request, number)
+    return _case_out(
+        case_act(case=case, action=action, actor=_user(request), opinion=payload.opinion)
+    )
+
+
+def _action_endpoint(name: str) -> Any:
+    def endpoint(request: HttpRequest, number: str, payload: ActionIn) -> CaseOut:
+        return _act(request, number, name, payload)
+
+    return endpoint
+
+
+_STAFF = (
+    "Staff with cases.process_case whose region and department cover the case (403 "
+    "otherwise); 409 when the case's state does not allow it."
+)
+_APPLICANT = (
+    "The applicant or whoever may act for them on this item; 409 when the state does not allow it."
+)
+
+for _action, _who, _summary in (
+    ("accept", _STAFF, "Accept (受理)"),
+    ("refuse", _STAFF + " An opinion (the reasons) is required.", "Refuse to accept (不予受理)"),
+    (
+        "request-supplement",
+        _STAFF + " The opinion lists everything missing, once; the clock stops.",
+        "Ask once for everything missing (补正)",
+    ),
+    ("supplement", _APPLICANT + " The clock runs again.", "Supply what was asked for"),
+    ("approve", _STAFF + " An opinion is required.", "Decide: grant"),
+    ("reject", _STAFF + " An opinion (the reasons) is required.", "Decide: refuse"),
+    ("deliver", _STAFF, "Deliver the result"),
+    ("close", _STAFF, "Close the case"),
+    ("withdraw", _APPLICANT + " A reason is required.", "Withdraw the application"),
+):
+    router.add_api_operation(
+        f"/{{number}}/actions/{_action}",
+        ["POST"],
+        _action_endpoint(_action.replace("-", "_")),
+        response=CaseOut,
+        auth=USER,
+        summary=_summary,
+        description=_who,
+        operation_id=f"case_{_action.replace('-', '_')}",
+    )
+
+
+__all__ = ["HttpResponse", "router"]

@@ -1,0 +1,202 @@
+"""A case (办件): one application for one handling item, pinned to the guide version it was
+submitted under, with its append-only action log and its clock-stop intervals.
+
+``Case.state`` and the due dates are a projection of the action log, written in the same
+transaction as each action; :func:`govhall.cases.transitions.state_after` replays the log to
+the same state (a test checks it).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from govhall.core.models.base import PublicModel
+
+
+class CaseState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted, awaiting acceptance")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Waiting for supplementary materials")
+    ACCEPTED = "accepted", _("Accepted, under review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    REFUSED = "refused", _("Not accepted")
+    DELIVERED = "delivered", _("Result delivered")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Online (web)")
+    MOBILE = "mobile", _("Mobile app")
+    WINDOW = "window", _("Service window")
+    KIOSK = "kiosk", _("Self-service kiosk")
+    PROXY_AGENT = "proxy_agent", _("Proxy agent")
+
+
+class Case(PublicModel):
+    number = models.CharField(_("case number"), max_length=24, unique=True)
+    version = models.ForeignKey(
+        "catalog.ItemVersion",
+        verbose_name=_("guide version"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    department = models.ForeignKey(
+        "core.Department",
+        verbose_name=_("accepting department"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    applicant_person = models.ForeignKey(
+        "identity.Person",
+        verbose_name=_("applicant (person)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    applicant_organization = models.ForeignKey(
+        "identity.Organization",
+        verbose_name=_("applicant (organization)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="submitted_cases",
+    )
+    basis = models.CharField(
+        _("acting as"), max_length=32, help_text=_("self, legal representative or a mandate")
+    )
+    mandate_uuid = models.UUIDField(_("mandate"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    form_data = models.JSONField(_("application form"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=24, choices=CaseState.choices, default=CaseState.SUBMITTED
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_on = models.DateField(
+        _("received on (working day)"),
+        help_text=_("An application made on a non-working day counts from the next working day."),
+    )
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    legal_due_on = models.DateField(_("legal due date"), null=True, blank=True)
+    promised_due_on = models.DateField(_("promised due date"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("due dates provisional"), default=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    request_fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitted_by", "idempotency_key"], name="cases_case_idempotency"
+            ),
+            models.CheckConstraint(
+                condition=Q(applicant_person__isnull=False)
+                | Q(applicant_organization__isnull=False),
+                name="cases_case_has_applicant",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["department", "state", "promised_due_on"], name="cases_queue"),
+            models.Index(fields=["state", "legal_due_on"], name="cases_overdue"),
+        ]
+        permissions = [("process_case", _("Can accept, review and decide cases"))]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseAction(models.Model):
+    """One entry of a case's log: who, in which role, for whom, when, what, with which opinion."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="actions"
+    )
+    sequence = models.PositiveIntegerField(_("sequence"))
+    action = models.CharField(_("action"), max_length=32)
+    from_state = models.CharField(_("from state"), max_length=24, blank=True)
+    to_state = models.CharField(_("to state"), max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    role = models.CharField(_("role"), max_length=32)
+    on_behalf_of = models.JSONField(_("on behalf of"), default=dict, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    opinion = models.TextField(_("opinion"), blank=True)
+    data = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case action")
+        verbose_name_plural = _("case actions")
+        ordering = ["case", "sequence"]
+        constraints = [
+            # The second of two concurrent actions on one case cannot take the same place.
+            models.UniqueConstraint(fields=["case", "sequence"], name="cases_action_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.sequence} {self.action}"
+
+
+class ClockStopKind(models.TextChoices):
+    SUPPLEMENT = "supplement", _("Waiting for supplementary materials (补正)")
+    SPECIAL_PROCEDURE = "special_procedure", _("Special procedure")
+    SUSPENSION = "suspension", _("Suspension")
+
+
+class ClockStop(models.Model):
+    """An inclusive date interval in which the statutory clock does not run."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="clock_stops"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=ClockStopKind.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clock stop")
+        verbose_name_plural = _("clock stops")
+        ordering = ["case", "started_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.started_on}–{self.ended_on or '…'}"
+
+
+class CaseNumberCounter(models.Model):
+    """The last sequence number given out per region and day (readable case numbers)."""
+
+    region_code = models.CharField(max_length=6)
+    day = models.DateField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "day"], name="cases_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.day} {self.last_value}"

@@ -1,0 +1,1 @@
+"""Case writes: submitting, and every action of the log. One transaction each, audited."""

@@ -1,0 +1,166 @@
+"""Every action after submission: accept, refuse, ask for supplements (补正), supplement,
+approve, reject, deliver, close, withdraw.
+
+Race-safe: the case row is locked, its state checked against the transition table, and the
+action takes the next place in the log (a unique constraint would refuse a second action at the
+same place even without the lock). Two clerks accepting at once: one succeeds, the other gets
+a 409 naming the state the case is now in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from govhall.cases.deadlines import clock_stops, due_dates
+from govhall.cases.models import Case, CaseAction, CaseState, ClockStop, ClockStopKind
+from govhall.cases.transitions import APPLICANT, STAFF, TRANSITIONS
+from govhall.core.audit import audit_record_create
+from govhall.core.calendar import get_calendar
+from govhall.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from govhall.core.scoping import StaffScope
+from govhall.identity.acting import (
+    PRINCIPAL_ORGANIZATION,
+    PRINCIPAL_PERSON,
+    ActingAs,
+    acting_as_resolve,
+)
+from govhall.identity.models import User
+
+MAX_OPINION = 2000
+
+
+def staff_may_process(user: User, case: Case) -> bool:
+    """Staff with ``cases.process_case`` whose region and department cover the case."""
+    if not user.has_perm("cases.process_case"):
+        return False
+    scope = StaffScope.for_user(user)
+    if scope.is_empty:
+        return False
+    if scope.region_prefix and not case.region.prefix.startswith(scope.region_prefix):
+        return False
+    return scope.department_id is None or scope.department_id == case.department_id
+
+
+def applicant_acting(user: User, case: Case) -> ActingAs:
+    """The applicant side: the applicant or someone who may act for them on this item."""
+    from govhall.cases.services.submission import item_codes
+
+    if case.applicant_organization is not None:
+        kind, principal_uuid = PRINCIPAL_ORGANIZATION, case.applicant_organization.uuid
+    else:
+        assert case.applicant_person is not None
+        kind, principal_uuid = PRINCIPAL_PERSON, case.applicant_person.uuid
+    return acting_as_resolve(
+        user=user,
+        principal_type=kind,
+        principal_uuid=principal_uuid,
+        item_codes=item_codes(case.version),
+    )
+
+
+def case_act(
+    *, case: Case, action: str, actor: User, opinion: str = "", data: dict[str, Any] | None = None
+) -> Case:
+    """Take ``action`` on ``case`` as ``actor``; returns the case as it is afterwards."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise NotFound(gettext("Unknown action."))
+    opinion = opinion.strip()
+    if transition.needs_opinion and not opinion:
+        raise ValidationFailed(
+            [FieldError("opinion", "opinion.required", gettext("State the reasons."))]
+        )
+    if len(opinion) > MAX_OPINION:
+        raise ValidationFailed(
+            [FieldError("opinion", "opinion.too_long", gettext("At most 2,000 characters."))]
+        )
+    on_behalf_of: dict[str, Any] = {}
+    if transition.role == STAFF:
+        if not staff_may_process(actor, case):
+            raise PermissionDenied(gettext("You may not process this case."))
+    else:
+        on_behalf_of = applicant_acting(actor, case).audit_data()["on_behalf_of"]
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("version").get(pk=case.pk)
+        if locked.state not in transition.sources:
+            raise Conflict(
+                gettext("The case is now “%(state)s”; this action is not possible.")
+                % {"state": locked.get_state_display()}
+            )
+        today = timezone.localdate()
+        _apply(locked, action, today, opinion)
+        sequence = (locked.actions.aggregate(last=Max("sequence"))["last"] or 0) + 1
+        previous = locked.state
+        locked.state = transition.target
+        locked.revision += 1
+        locked.save()
+        CaseAction.objects.create(
+            case=locked,
+            sequence=sequence,
+            action=action,
+            from_state=previous,
+            to_state=transition.target,
+            actor=actor,
+            actor_label=actor.get_username(),
+            role=transition.role if transition.role == STAFF else APPLICANT,
+            on_behalf_of=on_behalf_of,
+            opinion=opinion,
+            data=data or {},
+        )
+        audit_record_create(
+            actor=actor,
+            action=f"cases.case.{action}",
+            object_type="case",
+            object_id=locked.number,
+            data={
+                "from": previous,
+                "to": transition.target,
+                "opinion": opinion[:200],
+                **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
+            },
+        )
+    return locked
+
+
+def _apply(case: Case, action: str, today: Any, opinion: str) -> None:
+    """The side effects of an action on dates and clock stops (inside the transaction)."""
+    calendar = get_calendar()
+    if action == "accept":
+        case.accepted_on = calendar.effective_date(today)
+        _recompute(case, today)
+    elif action == "request_supplement":
+        ClockStop.objects.create(
+            case=case, kind=ClockStopKind.SUPPLEMENT, reason=opinion[:500], started_on=today
+        )
+    elif action == "supplement":
+        ClockStop.objects.filter(
+            case=case, kind=ClockStopKind.SUPPLEMENT, ended_on__isnull=True
+        ).update(ended_on=today)
+        _recompute(case, today)
+    elif action in {"approve", "reject"}:
+        case.decided_at = timezone.now()
+    elif action == "withdraw":
+        ClockStop.objects.filter(case=case, ended_on__isnull=True).update(ended_on=today)
+
+
+def _recompute(case: Case, today: Any) -> None:
+    if case.accepted_on is None:
+        return
+    version = case.version
+    dates = due_dates(
+        accepted_on=case.accepted_on,
+        legal_days=version.legal_limit_days,
+        promised_days=version.promised_limit_days,
+        stops=clock_stops(case, today=today),
+    )
+    case.legal_due_on = dates.legal
+    case.promised_due_on = dates.promised
+    case.due_provisional = dates.provisional
+
+
+__all__ = ["CaseState", "case_act", "staff_may_process"]

@@ -1,0 +1,204 @@
+"""Submitting an application: one case per idempotency key, numbered, pinned to its version."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from govhall.cases.models import Case, CaseAction, CaseNumberCounter, CaseState, Channel
+from govhall.cases.transitions import SUBMIT
+from govhall.catalog.models import ItemVersion, VersionState
+from govhall.core.audit import audit_record_create
+from govhall.core.calendar import get_calendar
+from govhall.core.crypto import sm3_hex
+from govhall.core.errors import ErrorCollector, FieldError, NotFound, ValidationFailed
+from govhall.identity.acting import PRINCIPAL_ORGANIZATION, acting_as_resolve
+from govhall.identity.models import Organization, Person, User
+
+MAX_FORM_BYTES = 64 * 1024
+MAX_KEY_LENGTH = 100
+SEQUENCE_DIGITS = 5
+
+
+def _fingerprint(
+    *,
+    version: ItemVersion,
+    principal_type: str,
+    principal_uuid: uuid.UUID,
+    channel: str,
+    form_data: dict[str, Any],
+) -> str:
+    body = {
+        "version": str(version.uuid),
+        "principal": [principal_type, str(principal_uuid)],
+        "channel": channel,
+        "form": form_data,
+    }
+    return sm3_hex(json.dumps(body, sort_keys=True, ensure_ascii=False).encode())
+
+
+def _next_number(region_code: str, day: Any) -> str:
+    """``{county code}{yyyymmdd}{sequence}``, e.g. ``5201212026112800001``; the counter row
+    is locked, so two submissions never share a number."""
+    counter, _created = CaseNumberCounter.objects.get_or_create(region_code=region_code, day=day)
+    counter = CaseNumberCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return f"{region_code}{day:%Y%m%d}{counter.last_value:0{SEQUENCE_DIGITS}d}"
+
+
+def _version(version_uuid: uuid.UUID) -> ItemVersion:
+    version = (
+        ItemVersion.objects.select_related(
+            "handling_item__implementation__department",
+            "handling_item__implementation__region",
+        )
+        .filter(uuid=version_uuid)
+        .first()
+    )
+    if version is None:
+        raise NotFound(gettext("No such guide version."))
+    if version.state != VersionState.PUBLISHED:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "version",
+                    "version.not_published",
+                    gettext("Applications are taken only for the published guide."),
+                )
+            ]
+        )
+    return version
+
+
+def item_codes(version: ItemVersion) -> list[str]:
+    """The codes a mandate may name for this item: base, implementation and handling item."""
+    handling = version.handling_item
+    implementation = handling.implementation
+    return [implementation.base_code, implementation.implementation_code, handling.handling_code]
+
+
+def case_submit(
+    *,
+    actor: User,
+    version_uuid: uuid.UUID,
+    principal_type: str,
+    principal_uuid: uuid.UUID,
+    channel: str,
+    form_data: dict[str, Any],
+    idempotency_key: str,
+) -> tuple[Case, bool]:
+    """Create the case, or return the one this key already created (``created`` False).
+
+    The same key with other content is refused (``idempotency_key.reused``): a client that
+    retries must send the same request. The applicant is the principal the actor may act for
+    (themself, their organization, or by mandate for this item).
+    """
+    errors = ErrorCollector()
+    key = idempotency_key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        errors.add(
+            "idempotency_key",
+            "idempotency_key.required",
+            gettext("Send an Idempotency-Key header of 1 to 100 characters."),
+        )
+    if channel not in Channel.values:
+        errors.add("channel", "channel.invalid", gettext("Unknown channel."))
+    if len(json.dumps(form_data, ensure_ascii=False).encode()) > MAX_FORM_BYTES:
+        errors.add("form_data", "form_data.too_large", gettext("The form holds more than 64 KB."))
+    errors.raise_if_any()
+    version = _version(version_uuid)
+    acting = acting_as_resolve(
+        user=actor,
+        principal_type=principal_type,
+        principal_uuid=principal_uuid,
+        item_codes=item_codes(version),
+    )
+    fingerprint = _fingerprint(
+        version=version,
+        principal_type=principal_type,
+        principal_uuid=principal_uuid,
+        channel=channel,
+        form_data=form_data,
+    )
+    existing = Case.objects.filter(submitted_by=actor, idempotency_key=key).first()
+    if existing is not None:
+        return _replayed(existing, fingerprint), False
+    implementation = version.handling_item.implementation
+    now = timezone.now()
+    received_on = get_calendar().effective_date(timezone.localdate(now))
+    person = organization = None
+    if principal_type == PRINCIPAL_ORGANIZATION:
+        organization = Organization.objects.get(uuid=principal_uuid)
+    else:
+        person = Person.objects.get(uuid=principal_uuid)
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                number=_next_number(implementation.region.code[:6], timezone.localdate(now)),
+                version=version,
+                department=implementation.department,
+                region=implementation.region,
+                applicant_person=person,
+                applicant_organization=organization,
+                applicant_name=acting.principal_label,
+                submitted_by=actor,
+                basis=acting.basis,
+                mandate_uuid=acting.mandate_uuid,
+                channel=channel,
+                form_data=form_data,
+                state=CaseState.SUBMITTED,
+                received_at=now,
+                received_on=received_on,
+                idempotency_key=key,
+                request_fingerprint=fingerprint,
+            )
+            CaseAction.objects.create(
+                case=case,
+                sequence=1,
+                action=SUBMIT,
+                to_state=CaseState.SUBMITTED,
+                actor=actor,
+                actor_label=actor.get_username(),
+                role="applicant",
+                on_behalf_of=acting.audit_data()["on_behalf_of"],
+                occurred_at=now,
+            )
+            audit_record_create(
+                actor=actor,
+                action="cases.case.submit",
+                object_type="case",
+                object_id=case.number,
+                data={
+                    "version": str(version.uuid),
+                    "channel": channel,
+                    "received_on": received_on.isoformat(),
+                    **acting.audit_data(),
+                },
+            )
+    except IntegrityError:
+        # A concurrent request with the same key won the race.
+        existing = Case.objects.filter(submitted_by=actor, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return _replayed(existing, fingerprint), False
+    return case, True
+
+
+def _replayed(case: Case, fingerprint: str) -> Case:
+    if case.request_fingerprint != fingerprint:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "idempotency_key",
+                    "idempotency_key.reused",
+                    gettext("This Idempotency-Key was used for a different application."),
+                )
+            ]
+        )
+    return case

@@ -1,0 +1,77 @@
+"""Case fixtures: a published 最低生活保障 guide of 开阳县民政局 (legal 20, promised 10 working
+days), a clerk of that bureau, a clerk of another county, and applicants."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from govhall.catalog.models import ItemVersion
+from govhall.catalog.tests.conftest import (  # noqa: F401 - fixtures
+    base_item,
+    handling_item,
+    implementation,
+    publish,
+)
+from govhall.identity.models import Person, User
+from govhall.identity.services import person_register
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PASSWORD = "Kaiyang-2026-secure"
+
+
+@pytest.fixture
+def version(handling_item: Any, publish: Any) -> ItemVersion:  # noqa: F811
+    published: ItemVersion = publish(handling_item)
+    return published
+
+
+@pytest.fixture
+def zhang(db: Any) -> Person:
+    return person_register(
+        name="张建国", id_number="522522194403151231", mobile="13985011234", password=PASSWORD
+    )
+
+
+@pytest.fixture
+def yang(db: Any) -> Person:
+    return person_register(
+        name="杨丽", id_number="520102199002086284", mobile="13908512345", password=PASSWORD
+    )
+
+
+def _clerk(username: str, department: Any, region: Any) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, is_staff=True, department=department, region=region
+    )
+    user.user_permissions.add(Permission.objects.get(codename="process_case"))
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def clerk(version: ItemVersion) -> User:
+    handling = version.handling_item
+    return _clerk(
+        "clerk.kaiyang", handling.implementation.department, handling.implementation.region
+    )
+
+
+@pytest.fixture
+def other_clerk(version: ItemVersion, department: Any, region: Any) -> User:
+    return _clerk("clerk.xifeng", department("520122", "息烽县民政局"), region("520122"))
+
+
+@pytest.fixture
+def at() -> Any:
+    """``with at(2026, 9, 25, 10):`` freezes Django's clock at that Beijing time."""
+
+    def freeze(*parts: int) -> Any:
+        moment = datetime.datetime(*parts, tzinfo=SHANGHAI)
+        return mock.patch("django.utils.timezone.now", return_value=moment)
+
+    return freeze

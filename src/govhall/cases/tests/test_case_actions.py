@@ -1,0 +1,146 @@
+"""Acting on a case: staff of the right department and region only, the state machine (409
+for an action out of order), race safety, 补正 with its clock stop, and due dates in working
+days across the 2026 National Day and Spring Festival holidays."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from govhall.cases.deadlines import due_dates
+from govhall.cases.models import Case, CaseAction, ClockStop
+from govhall.cases.services.actions import case_act
+from govhall.cases.services.submission import case_submit
+from govhall.cases.transitions import state_after
+from govhall.core.errors import Conflict, PermissionDenied, ValidationFailed
+from govhall.core.models import AuditRecord
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def new_case(version: Any, person: Any, key: str = "k") -> Case:
+    case, _ = case_submit(
+        actor=person.user,
+        version_uuid=version.uuid,
+        principal_type="person",
+        principal_uuid=person.uuid,
+        channel="web",
+        form_data={},
+        idempotency_key=key,
+    )
+    return case
+
+
+def test_acceptance_on_a_holiday_counts_from_the_next_working_day(
+    version: Any, zhang: Any, clerk: Any, at: Any
+) -> None:
+    case = new_case(version, zhang)
+    with at(2026, 9, 25, 10, 0):
+        accepted = case_act(case=case, action="accept", actor=clerk)
+    # STANDARDS.md's example: received 09-25 (Mid-Autumn) → counts as 09-28 → day 20 is 10-30,
+    # National Day skipped and the adjusted working Saturday 10-10 counted.
+    assert (accepted.accepted_on, accepted.legal_due_on, accepted.promised_due_on) == (
+        D(2026, 9, 28),
+        D(2026, 10, 30),
+        D(2026, 10, 16),
+    )
+    assert accepted.due_provisional is False
+    assert (
+        AuditRecord.objects.filter(action="cases.case.accept", object_id=case.number).count() == 1
+    )
+
+
+def test_due_dates_across_the_spring_festival() -> None:
+    dates = due_dates(accepted_on=D(2026, 2, 13), legal_days=20, promised_days=10, stops=[])
+    assert (dates.legal, dates.promised) == (D(2026, 3, 19), D(2026, 3, 5))
+    in_holiday = due_dates(accepted_on=D(2026, 2, 16), legal_days=20, promised_days=10, stops=[])
+    assert (in_holiday.legal, in_holiday.promised) == (D(2026, 3, 23), D(2026, 3, 9))
+
+
+def test_a_clock_stop_moves_the_due_date() -> None:
+    stopped = due_dates(
+        accepted_on=D(2026, 9, 28),
+        legal_days=20,
+        promised_days=10,
+        stops=[(D(2026, 10, 12), D(2026, 10, 16))],
+    )
+    assert (stopped.legal, stopped.promised) == (D(2026, 11, 6), D(2026, 10, 23))
+
+
+def test_only_staff_of_the_right_department_act(
+    version: Any, zhang: Any, clerk: Any, other_clerk: Any
+) -> None:
+    case = new_case(version, zhang)
+    with pytest.raises(PermissionDenied):
+        case_act(case=case, action="accept", actor=other_clerk)
+    with pytest.raises(PermissionDenied):
+        case_act(case=case, action="accept", actor=zhang.user)
+    assert case_act(case=case, action="accept", actor=clerk).state == "accepted"
+
+
+def test_two_clerks_accepting_one_succeeds_the_other_gets_a_conflict(
+    version: Any, zhang: Any, clerk: Any
+) -> None:
+    case = new_case(version, zhang)
+    stale = Case.objects.get(pk=case.pk)
+    case_act(case=case, action="accept", actor=clerk)
+    with pytest.raises(Conflict) as conflict:
+        case_act(case=stale, action="accept", actor=clerk)
+    assert str(conflict.value) == "办件当前状态为“已受理，审查中”，不能进行此操作。"
+    assert CaseAction.objects.filter(case=case, action="accept").count() == 1
+
+
+def test_supplement_stops_the_clock_and_the_full_lifecycle_replays(
+    version: Any, zhang: Any, clerk: Any, at: Any
+) -> None:
+    case = new_case(version, zhang)
+    with pytest.raises(ValidationFailed) as no_reasons:
+        case_act(case=case, action="request_supplement", actor=clerk)
+    assert [e.code for e in no_reasons.value.errors] == ["opinion.required"]
+    with at(2026, 12, 1, 9):
+        case_act(case=case, action="request_supplement", actor=clerk, opinion="缺少户口簿复印件。")
+    stop = ClockStop.objects.get(case=case)
+    assert (stop.kind, stop.started_on, stop.ended_on) == ("supplement", D(2026, 12, 1), None)
+    with pytest.raises(PermissionDenied):
+        case_act(case=case, action="supplement", actor=clerk)
+    with at(2026, 12, 3, 15):
+        case_act(case=case, action="supplement", actor=zhang.user)
+    stop.refresh_from_db()
+    assert stop.ended_on == D(2026, 12, 3)
+    with at(2026, 12, 4, 9):
+        case_act(case=case, action="accept", actor=clerk)
+        with pytest.raises(Conflict):
+            case_act(case=case, action="deliver", actor=clerk)
+        case_act(case=case, action="approve", actor=clerk, opinion="符合条件，准予。")
+        case_act(case=case, action="deliver", actor=clerk)
+        final = case_act(case=case, action="close", actor=clerk)
+    assert final.state == "closed" and final.decided_at is not None
+    log = list(final.actions.order_by("sequence").values_list("action", flat=True))
+    assert log == [
+        "submit",
+        "request_supplement",
+        "supplement",
+        "accept",
+        "approve",
+        "deliver",
+        "close",
+    ]
+    assert state_after(log) == "closed"
+    assert final.revision == 7
+
+
+def test_the_applicant_withdraws_with_a_reason(version: Any, zhang: Any, yang: Any) -> None:
+    case = new_case(version, zhang)
+    with pytest.raises(ValidationFailed):
+        case_act(case=case, action="withdraw", actor=zhang.user)
+    from govhall.core.errors import NotFound
+
+    with pytest.raises(NotFound):
+        case_act(case=case, action="withdraw", actor=yang.user, opinion="不办了")
+    assert (
+        case_act(case=case, action="withdraw", actor=zhang.user, opinion="不再申请").state
+        == "withdrawn"
+    )

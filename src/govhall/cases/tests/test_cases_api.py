@@ -1,0 +1,84 @@
+"""The case API: submit with Idempotency-Key (201, then 200 for a retry), read with timeline
+and due dates (working days used and left), actions answering 409 out of order, 403 for staff
+without the right, 404 for anyone who may not see the case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from govhall.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+CASES = "/api/v1/cases/"
+
+
+def post(client: Client, url: str, body: dict[str, Any], **headers: Any) -> Any:
+    return client.post(url, body, content_type="application/json", **headers)
+
+
+def test_submit_read_and_act_through_the_api(
+    client: Client, version: Any, zhang: Any, clerk: Any, other_clerk: Any, yang: Any, at: Any
+) -> None:
+    client.force_login(zhang.user)
+    body = {"version": str(version.uuid), "form_data": {"家庭人口": 3}}
+    with at(2026, 9, 25, 10, 0):
+        created = post(client, CASES, body, HTTP_IDEMPOTENCY_KEY="abc-1")
+        retried = post(client, CASES, body, HTTP_IDEMPOTENCY_KEY="abc-1")
+    assert (created.status_code, retried.status_code) == (201, 200)
+    number = created.json()["number"]
+    assert retried.json()["number"] == number == "5201212026092500001"
+    missing_key = post(client, CASES, body)
+    assert missing_key.status_code == 422
+    assert [e["code"] for e in missing_key.json()["errors"]] == ["idempotency_key.required"]
+
+    client.force_login(clerk)
+    with at(2026, 9, 25, 11, 0):
+        accepted = post(client, f"{CASES}{number}/actions/accept", {})
+    assert accepted.status_code == 200
+    # 09-29, 09-30, 10-08, 10-09, the working Saturday 10-10 and 10-12: six working days used.
+    with at(2026, 10, 12, 9, 0):
+        detail = client.get(f"{CASES}{number}").json()
+    assert detail["state"] == "accepted"
+    assert detail["accepted_on"] == "2026-09-28"
+    assert detail["legal_due"] == {
+        "due_on": "2026-10-30",
+        "working_days_used": 6,
+        "working_days_left": 14,
+    }
+    assert detail["promised_due"] == {
+        "due_on": "2026-10-16",
+        "working_days_used": 6,
+        "working_days_left": 4,
+    }
+    assert [(a["action"], a["role"]) for a in detail["timeline"]] == [
+        ("submit", "applicant"),
+        ("accept", "staff"),
+    ]
+    again = post(client, f"{CASES}{number}/actions/accept", {})
+    assert again.status_code == 409
+    no_reason = post(client, f"{CASES}{number}/actions/reject", {"opinion": ""})
+    assert no_reason.status_code == 422
+
+    client.force_login(other_clerk)
+    assert client.get(f"{CASES}{number}").status_code == 404
+    assert post(client, f"{CASES}{number}/actions/approve", {"opinion": "x"}).status_code == 404
+    client.force_login(yang.user)
+    assert client.get(f"{CASES}{number}").status_code == 404
+    client.logout()
+    assert client.get(f"{CASES}{number}").status_code == 401
+    assert Case.objects.get().state == "accepted"
+
+
+def test_staff_who_see_the_case_but_lack_the_right_get_403(
+    client: Client, version: Any, zhang: Any, clerk: Any
+) -> None:
+    client.force_login(zhang.user)
+    number = post(client, CASES, {"version": str(version.uuid)}, HTTP_IDEMPOTENCY_KEY="k").json()[
+        "number"
+    ]
+    # The applicant sees the case but may not accept it.
+    assert client.get(f"{CASES}{number}").status_code == 200
+    assert post(client, f"{CASES}{number}/actions/accept", {}).status_code == 403

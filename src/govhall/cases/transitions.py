@@ -1,0 +1,70 @@
+"""Which action may follow which state, and who may take it.
+
+This table is the whole state machine of a case today; the BPMN processes of the item
+versions (a later increment) will decide which review steps run inside ``accepted``. Replaying
+a case's actions through :func:`state_after` gives its state: the stored ``Case.state`` is only
+a projection of the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from govhall.cases.models import CaseState
+
+APPLICANT = "applicant"
+STAFF = "staff"
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    action: str
+    sources: frozenset[str]
+    target: str
+    role: str  # who may take it: the applicant's side or the department's staff
+    needs_opinion: bool = False
+
+
+def _t(
+    action: str, sources: Iterable[str], target: str, role: str, *, opinion: bool = False
+) -> Transition:
+    return Transition(action, frozenset(sources), target, role, opinion)
+
+
+S = CaseState
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        _t("accept", [S.SUBMITTED], S.ACCEPTED, STAFF),
+        _t("refuse", [S.SUBMITTED], S.REFUSED, STAFF, opinion=True),
+        _t("request_supplement", [S.SUBMITTED], S.SUPPLEMENT_REQUESTED, STAFF, opinion=True),
+        _t("supplement", [S.SUPPLEMENT_REQUESTED], S.SUBMITTED, APPLICANT),
+        _t("approve", [S.ACCEPTED], S.APPROVED, STAFF, opinion=True),
+        _t("reject", [S.ACCEPTED], S.REJECTED, STAFF, opinion=True),
+        _t("deliver", [S.APPROVED], S.DELIVERED, STAFF),
+        _t("close", [S.DELIVERED, S.REJECTED, S.REFUSED], S.CLOSED, STAFF),
+        _t(
+            "withdraw",
+            [S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED],
+            S.WITHDRAWN,
+            APPLICANT,
+            opinion=True,
+        ),
+    )
+}
+SUBMIT = "submit"
+
+
+def state_after(actions: Iterable[str]) -> str:
+    """Replay a log of action names from the start; raises ``ValueError`` on a wrong order."""
+    state = ""
+    for action in actions:
+        if action == SUBMIT and not state:
+            state = CaseState.SUBMITTED
+            continue
+        transition = TRANSITIONS.get(action)
+        if transition is None or state not in transition.sources:
+            raise ValueError(f"{action} cannot follow {state or 'nothing'}")
+        state = transition.target
+    return state
