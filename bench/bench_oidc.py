@@ -49,11 +49,11 @@ HOST = "127.0.0.1"
 REDIRECT_URI = "https://bench.invalid/oidc/callback"
 SCOPE = "openid profile"
 SYNTHETIC = "（压测）"
-#: A valid demo identity (the checksum holds); the bench person is never a real one.
+#: A valid, invented identity outside the demo data (the checksum holds).
 BENCH_PERSON = {
     "name": "压测用户",
-    "id_number": "522522194403151231",
-    "mobile": "13985011234",
+    "id_number": "520112199103124414",
+    "mobile": "16600000001",
     "password": "Kaiyang-2026-secure",
 }
 WARMUP = 5

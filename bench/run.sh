@@ -79,6 +79,7 @@ for entry in "${databases[@]}"; do
     run "$SEARCH_LIMIT" "search latency ($name)" env DATABASE_URL="$url" "$PY" bench/bench_search.py
     run "$THROUGHPUT_LIMIT" "throughput ($name)" \
         env DATABASE_URL="$url" "$PY" bench/bench_throughput.py
+    run "$OTHER_LIMIT" "case lifecycles ($name)" env DATABASE_URL="$url" "$PY" bench/bench_cases.py
     run "$IDENTITY_LIMIT" "identity ($name)" env DATABASE_URL="$url" "$PY" bench/bench_identity.py
     if [ -f bench/bench_oidc.py ]; then
         run "$OTHER_LIMIT" "OIDC code exchanges ($name)" \

@@ -12,8 +12,17 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from govhall.cases.models import Case
-from govhall.cases.selectors import case_detail, case_for_number, case_visible_to
+from govhall.cases.models import Case, CaseState
+from govhall.cases.selectors import (
+    DEADLINE_STATES,
+    case_detail,
+    case_for_number,
+    case_visible_to,
+    deadline_state,
+    my_cases,
+    queue_counts,
+    work_queue,
+)
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.submission import case_submit
 from govhall.core.errors import NotFound
@@ -157,6 +166,110 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[CaseOut]:
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
     return Status(201 if created else 200, _case_out(case))
+
+
+class CaseRowOut(Schema):
+    number: str
+    state: str
+    state_label: str
+    applicant: str
+    item: str
+    received_on: datetime.date
+    promised_due_on: datetime.date | None
+    legal_due_on: datetime.date | None
+    deadline: str
+
+
+class CaseListOut(Schema):
+    count: int
+    items: list[CaseRowOut]
+    next: int | None
+
+
+PAGE_SIZE = 20
+
+
+@router.get(
+    "",
+    response=CaseListOut,
+    auth=USER,
+    summary="My cases, or my work queue",
+    description=(
+        "view=mine (default): any signed-in account — cases it submitted, made for it, or made "
+        "for an organization it represents, newest first. view=queue: staff with "
+        "cases.process_case — open cases of their department and region, most urgent first; "
+        "filters state and deadline (green, yellow from the warning share of the promised "
+        "limit, red when overdue). 20 per page; page starts at 1."
+    ),
+)
+def list_cases(
+    request: HttpRequest, view: str = "mine", state: str = "", deadline: str = "", page: int = 1
+) -> CaseListOut:
+    from django.utils import timezone
+
+    from govhall.core.errors import FieldError, ValidationFailed
+
+    problems = []
+    if view not in {"mine", "queue"}:
+        problems.append(FieldError("view", "view.invalid", _("Choose mine or queue.")))
+    if state and state not in CaseState.values:
+        problems.append(FieldError("state", "state.invalid", _("Unknown state.")))
+    if deadline and deadline not in DEADLINE_STATES:
+        problems.append(
+            FieldError("deadline", "deadline.invalid", _("Choose green, yellow or red."))
+        )
+    if page < 1:
+        problems.append(FieldError("page", "page.invalid", _("Pages start at 1.")))
+    if problems:
+        raise ValidationFailed(problems)
+    user = _user(request)
+    if view == "queue":
+        queryset = work_queue(user, state=state, deadline=deadline)
+    else:
+        queryset = my_cases(user)
+        if state:
+            queryset = queryset.filter(state=state)
+    queryset = queryset.select_related("version__handling_item")
+    count = queryset.count()
+    start = (page - 1) * PAGE_SIZE
+    rows = list(queryset[start : start + PAGE_SIZE])
+    today = timezone.localdate()
+    return CaseListOut(
+        count=count,
+        items=[
+            CaseRowOut(
+                number=case.number,
+                state=case.state,
+                state_label=case.get_state_display(),
+                applicant=case.applicant_name,
+                item=case.version.handling_item.name,
+                received_on=case.received_on,
+                promised_due_on=case.promised_due_on,
+                legal_due_on=case.legal_due_on,
+                deadline=deadline_state(case, today),
+            )
+            for case in rows
+        ],
+        next=page + 1 if start + PAGE_SIZE < count else None,
+    )
+
+
+class QueueCountsOut(Schema):
+    total: int
+    green: int
+    yellow: int
+    red: int
+
+
+@router.get(
+    "/queue/counts",
+    response=QueueCountsOut,
+    auth=USER,
+    summary="How many open cases of my queue are green, yellow and red",
+    description="Staff with cases.process_case (others get zeros): one query over their scope.",
+)
+def counts(request: HttpRequest) -> QueueCountsOut:
+    return QueueCountsOut(**queue_counts(_user(request)))
 
 
 def _visible_case(request: HttpRequest, number: str) -> Case:

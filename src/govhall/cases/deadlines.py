@@ -9,7 +9,10 @@ is not published yet is provisional.
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
+
+from django.conf import settings
 
 from govhall.cases.models import Case, ClockStop
 from govhall.core.calendar import get_calendar
@@ -19,7 +22,14 @@ from govhall.core.calendar import get_calendar
 class DueDates:
     legal: datetime.date
     promised: datetime.date
+    warn: datetime.date
     provisional: bool
+
+
+def warning_share() -> float:
+    """The share of the promised limit after which a case turns yellow (0 < share <= 1)."""
+    share = float(settings.GOVHALL.get("DEADLINE_WARNING_SHARE", 0.8))
+    return min(1.0, max(0.05, share))
 
 
 def clock_stops(case: Case, *, today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
@@ -40,7 +50,11 @@ def due_dates(
     calendar = get_calendar()
     legal = calendar.add_working_days_result(accepted_on, legal_days, stops)
     promised = calendar.add_working_days_result(accepted_on, promised_days, stops)
-    return DueDates(legal.due_date, promised.due_date, legal.provisional or promised.provisional)
+    warn_days = math.ceil(promised_days * warning_share())
+    warn = calendar.add_working_days_with_stops(accepted_on, warn_days, stops)
+    return DueDates(
+        legal.due_date, promised.due_date, warn, legal.provisional or promised.provisional
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from govhall.cases.deadlines import Progress, clock_stops, progress
-from govhall.cases.models import Case, CaseAction, ClockStop
+from govhall.cases.models import Case, CaseAction, CaseState, ClockStop
 from govhall.cases.services.actions import applicant_acting, staff_may_process
 from govhall.core.errors import DomainError
+from govhall.core.scoping import StaffScope
 from govhall.identity.models import User
 
 
@@ -65,4 +67,73 @@ def case_detail(case: Case, *, today: datetime.date | None = None) -> CaseDetail
         stops=list(ClockStop.objects.filter(case=case).order_by("started_on", "id")),
         legal=legal,
         promised=promised,
+    )
+
+
+OPEN_STATES = (
+    CaseState.SUBMITTED,
+    CaseState.SUPPLEMENT_REQUESTED,
+    CaseState.ACCEPTED,
+    CaseState.APPROVED,
+)
+GREEN, YELLOW, RED = "green", "yellow", "red"
+DEADLINE_STATES = (GREEN, YELLOW, RED)
+
+
+def deadline_filter(deadline: str, today: datetime.date) -> Q:
+    """Indexable predicates: red past the promised date, yellow from the warning date."""
+    if deadline == RED:
+        return Q(promised_due_on__lt=today)
+    if deadline == YELLOW:
+        return Q(warn_on__lte=today, promised_due_on__gte=today)
+    return Q(promised_due_on__isnull=True) | Q(warn_on__gt=today)
+
+
+def deadline_state(case: Case, today: datetime.date) -> str:
+    if case.promised_due_on is None or case.warn_on is None:
+        return GREEN
+    if case.promised_due_on < today:
+        return RED
+    return YELLOW if case.warn_on <= today else GREEN
+
+
+def work_queue(user: User, *, state: str = "", deadline: str = "") -> QuerySet[Case]:
+    """Open cases the user may process, most urgent first (promised due date, then age)."""
+    scope = StaffScope.for_user(user)
+    if scope.is_empty or not user.has_perm("cases.process_case"):
+        return Case.objects.none()
+    queryset = Case.objects.filter(state__in=[state] if state else OPEN_STATES)
+    if scope.department_id is not None:
+        queryset = queryset.filter(department_id=scope.department_id)
+    if scope.region_prefix:
+        queryset = queryset.filter(region__prefix__startswith=scope.region_prefix)
+    if deadline:
+        queryset = queryset.filter(deadline_filter(deadline, timezone.localdate()))
+    return queryset.order_by(F("promised_due_on").asc(nulls_last=True), "received_at", "id")
+
+
+def queue_counts(user: User) -> dict[str, int]:
+    """How many open cases of the queue are green, yellow and red, in one query."""
+    today = timezone.localdate()
+    counts = (
+        work_queue(user)
+        .order_by()
+        .aggregate(
+            total=Count("id"),
+            **{name: Count("id", filter=deadline_filter(name, today)) for name in DEADLINE_STATES},
+        )
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def my_cases(user: User) -> QuerySet[Case]:
+    """Cases the user submitted, made for them, or made for an organization they represent."""
+    return (
+        Case.objects.filter(
+            Q(submitted_by=user)
+            | Q(applicant_person__user=user)
+            | Q(applicant_organization__legal_representative__user=user)
+        )
+        .distinct()
+        .order_by("-received_at", "-id")
     )

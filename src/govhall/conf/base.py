@@ -295,6 +295,8 @@ GOVHALL.update(
         "SIGN_IN_MAX_FAILURES_PER_ADDRESS": env(
             "GOVHALL_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 30, int
         ),
+        # A case turns yellow when this share of its promised limit is used (red when overdue).
+        "DEADLINE_WARNING_SHARE": env("GOVHALL_DEADLINE_WARNING_SHARE", 0.8, float),
         # Data-source plugins (identity.sources): the demo sources answer from bundled data.
         "POPULATION_SOURCE": env("GOVHALL_POPULATION_SOURCE", "demo"),
         "LEGAL_ENTITY_SOURCE": env("GOVHALL_LEGAL_ENTITY_SOURCE", "demo"),

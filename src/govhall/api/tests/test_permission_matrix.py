@@ -51,6 +51,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/identity/passkeys/{passkey_uuid}"): USER,
     ("DELETE", "/api/v1/identity/passkeys/{passkey_uuid}"): USER,
     ("POST", "/api/v1/cases/"): USER,
+    ("GET", "/api/v1/cases/"): USER,
+    ("GET", "/api/v1/cases/queue/counts"): USER,
     ("GET", "/api/v1/cases/{number}"): USER,
     **{
         ("POST", f"/api/v1/cases/{{number}}/actions/{action}"): USER

@@ -94,6 +94,12 @@ class Case(PublicModel):
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     legal_due_on = models.DateField(_("legal due date"), null=True, blank=True)
     promised_due_on = models.DateField(_("promised due date"), null=True, blank=True)
+    warn_on = models.DateField(
+        _("warning from"),
+        null=True,
+        blank=True,
+        help_text=_("The day the configured share of the promised limit is used up (yellow)."),
+    )
     due_provisional = models.BooleanField(_("due dates provisional"), default=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=100)
@@ -117,6 +123,7 @@ class Case(PublicModel):
         indexes = [
             models.Index(fields=["department", "state", "promised_due_on"], name="cases_queue"),
             models.Index(fields=["state", "legal_due_on"], name="cases_overdue"),
+            models.Index(fields=["submitted_by", "received_at"], name="cases_mine"),
         ]
         permissions = [("process_case", _("Can accept, review and decide cases"))]
 

@@ -160,6 +160,7 @@ def _recompute(case: Case, today: Any) -> None:
     )
     case.legal_due_on = dates.legal
     case.promised_due_on = dates.promised
+    case.warn_on = dates.warn
     case.due_provisional = dates.provisional
 
 
