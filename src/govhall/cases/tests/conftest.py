@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import Permission
 
+from govhall.cases.models import Case
+from govhall.cases.services.submission import case_submit
 from govhall.catalog.models import ItemVersion
 from govhall.catalog.tests.conftest import (  # noqa: F401 - fixtures
     base_item,
@@ -23,6 +25,20 @@ from govhall.identity.services import person_register
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "Kaiyang-2026-secure"
+
+
+def new_case(version: ItemVersion, person: Person, key: str = "k") -> Case:
+    """Submit a case for ``person`` themself through the service."""
+    case, _created = case_submit(
+        actor=person.user,
+        version_uuid=version.uuid,
+        principal_type="person",
+        principal_uuid=person.uuid,
+        channel="web",
+        form_data={},
+        idempotency_key=key,
+    )
+    return case
 
 
 @pytest.fixture

@@ -12,26 +12,13 @@ import pytest
 from govhall.cases.deadlines import due_dates
 from govhall.cases.models import Case, CaseAction, ClockStop
 from govhall.cases.services.actions import case_act
-from govhall.cases.services.submission import case_submit
+from govhall.cases.tests.conftest import new_case
 from govhall.cases.transitions import state_after
 from govhall.core.errors import Conflict, PermissionDenied, ValidationFailed
 from govhall.core.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-def new_case(version: Any, person: Any, key: str = "k") -> Case:
-    case, _ = case_submit(
-        actor=person.user,
-        version_uuid=version.uuid,
-        principal_type="person",
-        principal_uuid=person.uuid,
-        channel="web",
-        form_data={},
-        idempotency_key=key,
-    )
-    return case
 
 
 def test_acceptance_on_a_holiday_counts_from_the_next_working_day(

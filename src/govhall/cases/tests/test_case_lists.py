@@ -10,26 +10,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from govhall.cases.models import Case
 from govhall.cases.selectors import queue_counts, work_queue
 from govhall.cases.services.actions import case_act
-from govhall.cases.services.submission import case_submit
+from govhall.cases.tests.conftest import new_case
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-def new_case(version: Any, person: Any, key: str) -> Case:
-    case, _ = case_submit(
-        actor=person.user,
-        version_uuid=version.uuid,
-        principal_type="person",
-        principal_uuid=person.uuid,
-        channel="web",
-        form_data={},
-        idempotency_key=key,
-    )
-    return case
 
 
 def test_warning_date_is_the_share_of_the_promised_limit(
