@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from govhall.cases.models import Case, CaseAction, ClockStop
+from govhall.core.admin_base import ReadOnlyAdmin
 from govhall.core.scoping import StaffScope
 
 
@@ -45,7 +46,7 @@ class ClockStopInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CaseAdmin(ReadOnlyAdmin):
     list_display = (
         "number",
         "applicant_name",
@@ -79,21 +80,6 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     inlines = (CaseActionInline, ClockStopInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        scope = StaffScope.for_user(request.user)
-        queryset = super().get_queryset(request)
-        if scope.is_empty:
-            return queryset.none()
-        if scope.region_prefix:
-            queryset = queryset.filter(region__prefix__startswith=scope.region_prefix)
-        if scope.department_id is not None:
-            queryset = queryset.filter(department_id=scope.department_id)
-        return queryset
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        return StaffScope.for_user(request.user).filter(
+            super().get_queryset(request), department="department"
+        )

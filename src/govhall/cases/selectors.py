@@ -99,14 +99,11 @@ def deadline_state(case: Case, today: datetime.date) -> str:
 
 def work_queue(user: User, *, state: str = "", deadline: str = "") -> QuerySet[Case]:
     """Open cases the user may process, most urgent first (promised due date, then age)."""
-    scope = StaffScope.for_user(user)
-    if scope.is_empty or not user.has_perm("cases.process_case"):
+    if not user.has_perm("cases.process_case"):
         return Case.objects.none()
-    queryset = Case.objects.filter(state__in=[state] if state else OPEN_STATES)
-    if scope.department_id is not None:
-        queryset = queryset.filter(department_id=scope.department_id)
-    if scope.region_prefix:
-        queryset = queryset.filter(region__prefix__startswith=scope.region_prefix)
+    queryset = StaffScope.for_user(user).filter(
+        Case.objects.filter(state__in=[state] if state else OPEN_STATES), department="department"
+    )
     if deadline:
         queryset = queryset.filter(deadline_filter(deadline, timezone.localdate()))
     return queryset.order_by(F("promised_due_on").asc(nulls_last=True), "received_at", "id")

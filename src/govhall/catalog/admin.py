@@ -61,14 +61,9 @@ def scoped_implementations(
     request: HttpRequest, queryset: QuerySet[Any], path: str = ""
 ) -> QuerySet[Any]:
     """Restrict ``queryset`` (reached through ``path`` to an implementation) to the user's scope."""
-    scope = StaffScope.for_user(request.user)
-    if scope.is_empty:
-        return queryset.none()
-    if scope.region_prefix:
-        queryset = queryset.filter(**{f"{path}region__prefix__startswith": scope.region_prefix})
-    if scope.department_id is not None:
-        queryset = queryset.filter(**{f"{path}department_id": scope.department_id})
-    return queryset
+    return StaffScope.for_user(request.user).filter(
+        queryset, region=f"{path}region", department=f"{path}department"
+    )
 
 
 class ProvinceWideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

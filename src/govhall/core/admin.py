@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core.admin_base import ReadOnlyAdmin
 from govhall.core.calendar import calendar_year_load, parse_schedule
 from govhall.core.errors import ValidationFailed
 from govhall.core.models import AuditRecord, CalendarDay, CalendarYear, Department, Region
@@ -100,16 +101,7 @@ class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditRecordAdmin(ReadOnlyAdmin):
     list_display = ("sequence", "occurred_at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action",)
     search_fields = ("object_id", "actor_label")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -65,7 +65,7 @@ def record_hash(record: AuditRecord) -> str:
     )
 
 
-def _actor_label(actor: AbstractBaseUser | AnonymousUser | None) -> str:
+def actor_label(actor: AbstractBaseUser | AnonymousUser | None) -> str:
     if actor is None or not actor.is_authenticated:
         return SYSTEM_ACTOR
     return str(actor.get_username())
@@ -92,7 +92,7 @@ def audit_record_create(
             sequence=head.last_sequence + 1,
             occurred_at=timezone.now(),
             actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
-            actor_label=_actor_label(actor),
+            actor_label=actor_label(actor),
             action=action,
             object_type=object_type,
             object_id=object_id,

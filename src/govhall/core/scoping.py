@@ -7,7 +7,11 @@ so every scoped list is served by an index instead of a permission table join.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
 
 
 class ScopedUser(Protocol):
@@ -35,11 +39,39 @@ class StaffScope:
             return cls(None, None)
         prefix: str | None = None
         if user.region_id is not None:
-            prefix = Region.objects.values_list("prefix", flat=True).get(pk=user.region_id)
+            # One request asks several times (visibility, then the action): read the prefix
+            # once per user object and region.
+            cached = getattr(user, "_scope_region_prefix", None)
+            if cached is not None and cached[0] == user.region_id:
+                prefix = cached[1]
+            else:
+                prefix = Region.objects.values_list("prefix", flat=True).get(pk=user.region_id)
+                user._scope_region_prefix = (user.region_id, prefix)
         if prefix is None and user.department_id is None:
             # Staff without any scope see nothing rather than everything.
             return cls(None, None, is_empty=True)
         return cls(prefix, user.department_id)
+
+    def filter(
+        self, queryset: QuerySet[M], *, region: str = "region", department: str | None = None
+    ) -> QuerySet[M]:
+        """``queryset`` narrowed to the scope: the object's region (reached through ``region``)
+        inside the scope's prefix and, when ``department`` names a path, its department."""
+        if self.is_empty:
+            return queryset.none()
+        if self.region_prefix:
+            queryset = queryset.filter(**{f"{region}__prefix__startswith": self.region_prefix})
+        if department is not None and self.department_id is not None:
+            queryset = queryset.filter(**{f"{department}_id": self.department_id})
+        return queryset
+
+    def covers(self, *, region_prefix: str, department_id: int | None) -> bool:
+        """The same test for one object already in memory."""
+        if self.is_empty:
+            return False
+        if self.region_prefix and not region_prefix.startswith(self.region_prefix):
+            return False
+        return self.department_id is None or self.department_id == department_id
 
     @property
     def is_province_wide(self) -> bool:

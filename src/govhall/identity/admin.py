@@ -22,6 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core.admin_base import ReadOnlyAdmin
 from govhall.core.errors import DomainError, ValidationFailed
 from govhall.core.messages import report_error
 from govhall.core.models import Region
@@ -46,26 +47,8 @@ from govhall.identity.services.mandates import mandate_revoke, proxy_agent_regis
 from govhall.identity.services.tokens import token_revoke
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Shown, never edited here: the services own every write."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 def _region_scoped(request: HttpRequest, queryset: QuerySet[Any], path: str) -> QuerySet[Any]:
-    scope = StaffScope.for_user(request.user)
-    if scope.is_empty:
-        return queryset.none()
-    if scope.region_prefix:
-        queryset = queryset.filter(**{f"{path}__prefix__startswith": scope.region_prefix})
-    return queryset
+    return StaffScope.for_user(request.user).filter(queryset, region=path)
 
 
 @admin.register(User)

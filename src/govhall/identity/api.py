@@ -18,7 +18,15 @@ from govhall.core.errors import NotFound
 from govhall.identity.acting import principals_for
 from govhall.identity.api_auth import USER
 from govhall.identity.models import Mandate, Organization, Person, PersonalAccessToken, User
-from govhall.identity.selectors import account_overview, person_find_by_id_number, person_for_user
+from govhall.identity.selectors import (
+    mandates_given,
+    mandates_held,
+    organizations_represented,
+    person_find_by_id_number,
+    person_for_user,
+    sign_ins_for,
+    tokens_for,
+)
 from govhall.identity.services import person_register
 from govhall.identity.services.assurance import person_verify_with_population_source
 from govhall.identity.services.mandates import MandateInput, mandate_grant, mandate_revoke
@@ -149,7 +157,7 @@ def my_sign_ins(request: HttpRequest) -> list[SignInOut]:
             succeeded=a.succeeded,
             failure_code=a.failure_code,
         )
-        for a in account_overview(request.user).sign_ins
+        for a in sign_ins_for(_user(request))
     ]
 
 
@@ -216,7 +224,7 @@ def _organization_out(organization: Organization) -> OrganizationOut:
     description="The signed-in person: organizations naming them as legal representative.",
 )
 def my_organizations(request: HttpRequest) -> list[OrganizationOut]:
-    return [_organization_out(o) for o in account_overview(request.user).organizations]
+    return [_organization_out(o) for o in organizations_represented(person_for_user(request.user))]
 
 
 @router.post(
@@ -289,10 +297,11 @@ class MandatesOut(Schema):
     description="The signed-in person: mandates given by them or their organizations, and held.",
 )
 def my_mandates(request: HttpRequest) -> MandatesOut:
-    overview = account_overview(request.user)
+    person = person_for_user(request.user)
+    given = mandates_given(person, organizations_represented(person))
     return MandatesOut(
-        given=[_mandate_out(m) for m in overview.mandates_given],
-        held=[_mandate_out(m) for m in overview.mandates_held],
+        given=[_mandate_out(m) for m in given],
+        held=[_mandate_out(m) for m in mandates_held(person)],
     )
 
 
@@ -417,7 +426,7 @@ def _token_out(token: PersonalAccessToken) -> dict[str, object]:
     description="Any signed-in account: its tokens (never the token itself), newest first.",
 )
 def my_tokens(request: HttpRequest) -> list[TokenOut]:
-    return [TokenOut(**_token_out(t)) for t in account_overview(request.user).tokens]  # type: ignore[arg-type]
+    return [TokenOut(**_token_out(t)) for t in tokens_for(_user(request))]  # type: ignore[arg-type]
 
 
 @router.post(

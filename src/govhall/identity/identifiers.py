@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from govhall.core import personal_data
+from govhall.core.errors import FieldError
 from govhall.core.identifiers import mask_id_number
 from govhall.core.personal_data import KIND_ID_NUMBER, KIND_MOBILE, blind_index, mask_mobile
 
@@ -39,3 +42,13 @@ def identifier_parse(raw: str) -> Identifier:
         return Identifier(KIND_MOBILE, blind_index(mobile, kind=KIND_MOBILE), mask_mobile(mobile))
     username = text.lower()[:150]
     return Identifier(KIND_USERNAME, blind_index(username, kind=KIND_USERNAME), username[:32])
+
+
+def check_mobile(raw: str, *, field: str = "mobile") -> tuple[str, FieldError | None]:
+    """The 11-digit form of a mobile number (spaces, hyphens, +86 removed) and its error."""
+    number = personal_data.normalize(raw, kind=KIND_MOBILE)
+    if MOBILE_PATTERN.fullmatch(number):
+        return number, None
+    return number, FieldError(
+        field, "mobile.format", _("A mobile number has 11 digits and starts with 13 to 19.")
+    )

@@ -24,6 +24,7 @@ from ninja.security import django_auth
 from ninja.utils import check_csrf
 
 from govhall.identity.models import Passkey, User
+from govhall.identity.selectors import passkeys_for_user
 from govhall.identity.services.passkeys import (
     passkey_delete,
     passkey_register,
@@ -31,7 +32,6 @@ from govhall.identity.services.passkeys import (
     passkey_rename,
     passkey_sign_in,
     passkey_sign_in_options,
-    passkeys_for_user,
 )
 from govhall.identity.services.sign_in import ClientContext, session_sign_in
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from govhall.core.personal_data import KIND_ID_NUMBER, blind_index
 from govhall.identity.identifiers import KIND_USERNAME, identifier_parse
 from govhall.identity.models import (
     AssuranceEvent,
-    ConnectedSystem,
     Mandate,
     Organization,
     Passkey,
@@ -20,6 +20,9 @@ from govhall.identity.models import (
     SignInAttempt,
     User,
 )
+
+if TYPE_CHECKING:
+    from govhall.identity.oidc.selectors import ConnectedSystemSummary
 
 
 def person_find_by_id_number(id_number: str) -> Person | None:
@@ -54,7 +57,7 @@ class AccountOverview:
     person: Person | None
     assurance_events: list[AssuranceEvent]
     sign_ins: list[SignInAttempt]
-    connected_systems: list[ConnectedSystem]
+    connected_systems: list[ConnectedSystemSummary]
     passkeys: list[Passkey]
     tokens: list[PersonalAccessToken]
     organizations: list[Organization]
@@ -65,31 +68,61 @@ class AccountOverview:
 HISTORY_LENGTH = 20
 
 
-def account_overview(user: AbstractBaseUser | AnonymousUser) -> AccountOverview:
-    assert isinstance(user, User)
-    account = user
-    person = Person.objects.filter(user=account).first()
-    mandates = Mandate.objects.select_related(
+def sign_ins_for(user: User) -> list[SignInAttempt]:
+    """The account's last attempts, newest first."""
+    return list(SignInAttempt.objects.filter(user=user)[:HISTORY_LENGTH])
+
+
+def tokens_for(user: User) -> list[PersonalAccessToken]:
+    return list(PersonalAccessToken.objects.filter(user=user))
+
+
+def passkeys_for_user(user: User) -> QuerySet[Passkey]:
+    """The account's passkeys, oldest first (the order the account page lists them in)."""
+    return Passkey.objects.filter(user=user).order_by("created_at", "id")
+
+
+def organizations_represented(person: Person | None) -> list[Organization]:
+    """Organizations naming ``person`` as legal representative, by credit code."""
+    if person is None:
+        return []
+    return list(Organization.objects.filter(legal_representative=person).order_by("credit_code"))
+
+
+def _mandates() -> QuerySet[Mandate]:
+    return Mandate.objects.select_related(
         "agent", "principal_person", "principal_organization"
     ).order_by("-created_at")
-    organizations = list(Organization.objects.filter(legal_representative=person)) if person else []
+
+
+def mandates_given(person: Person | None, organizations: list[Organization]) -> list[Mandate]:
+    """Mandates the person gave, for themself or for an organization they represent."""
+    if person is None:
+        return []
+    return list(
+        _mandates().filter(Q(principal_person=person) | Q(principal_organization__in=organizations))
+    )
+
+
+def mandates_held(person: Person | None) -> list[Mandate]:
+    return list(_mandates().filter(agent=person)) if person else []
+
+
+def account_overview(user: AbstractBaseUser | AnonymousUser) -> AccountOverview:
+    from govhall.identity.oidc.selectors import connected_systems_for_user
+
+    assert isinstance(user, User)
+    person = Person.objects.filter(user=user).first()
+    organizations = organizations_represented(person)
     return AccountOverview(
-        user=account,
+        user=user,
         person=person,
         assurance_events=list(person.assurance_events.order_by("-occurred_at")) if person else [],
-        sign_ins=list(SignInAttempt.objects.filter(user=account)[:HISTORY_LENGTH]),
-        connected_systems=list(
-            ConnectedSystem.objects.filter(user=account).select_related("application")
-        ),
-        passkeys=list(Passkey.objects.filter(user=account)),
-        tokens=list(PersonalAccessToken.objects.filter(user=account)),
+        sign_ins=sign_ins_for(user),
+        connected_systems=connected_systems_for_user(user),
+        passkeys=list(passkeys_for_user(user)),
+        tokens=tokens_for(user),
         organizations=organizations,
-        mandates_given=list(
-            mandates.filter(
-                Q(principal_person=person) | Q(principal_organization__in=organizations)
-            )
-        )
-        if person
-        else [],
-        mandates_held=list(mandates.filter(agent=person)) if person else [],
+        mandates_given=mandates_given(person, organizations),
+        mandates_held=mandates_held(person),
     )

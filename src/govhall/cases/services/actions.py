@@ -38,12 +38,9 @@ def staff_may_process(user: User, case: Case) -> bool:
     """Staff with ``cases.process_case`` whose region and department cover the case."""
     if not user.has_perm("cases.process_case"):
         return False
-    scope = StaffScope.for_user(user)
-    if scope.is_empty:
-        return False
-    if scope.region_prefix and not case.region.prefix.startswith(scope.region_prefix):
-        return False
-    return scope.department_id is None or scope.department_id == case.department_id
+    return StaffScope.for_user(user).covers(
+        region_prefix=case.region.prefix, department_id=case.department_id
+    )
 
 
 def applicant_acting(user: User, case: Case) -> ActingAs:

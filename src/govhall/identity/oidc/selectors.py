@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from oauth2_provider.settings import oauth2_settings  # type: ignore[import-untyped]
 
-from govhall.identity.models import ConnectedSystem, Organization, Person
+from govhall.identity.models import ConnectedSystem, Person
 
 
 def oidc_issuer() -> str:
@@ -54,8 +54,6 @@ def connected_systems_for_user(
 
 def credit_codes_represented_by(person: Person) -> list[str]:
     """Credit codes of the organizations whose legal representative ``person`` is, sorted."""
-    return list(
-        Organization.objects.filter(legal_representative=person)
-        .order_by("credit_code")
-        .values_list("credit_code", flat=True)
-    )
+    from govhall.identity.selectors import organizations_represented
+
+    return [organization.credit_code for organization in organizations_represented(person)]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from govhall.core import personal_data
-from govhall.core.audit import audit_record_create
+from govhall.core.audit import actor_label, audit_record_create
 from govhall.core.errors import (
     FieldError,
     PermissionDenied,
@@ -25,12 +25,6 @@ from govhall.identity.sources.registry import population_source
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
-def _label(actor: Actor) -> str:
-    if actor is None or not actor.is_authenticated:
-        return "system"
-    return str(actor.get_username())
-
-
 def assurance_raise(
     *, person: Person, level: int, method: str, actor: Actor, detail: dict[str, Any]
 ) -> AssuranceEvent:
@@ -38,7 +32,7 @@ def assurance_raise(
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         event = AssuranceEvent.objects.create(
-            person=locked, level=level, method=method, actor_label=_label(actor), detail=detail
+            person=locked, level=level, method=method, actor_label=actor_label(actor), detail=detail
         )
         if level > locked.assurance_level:
             locked.assurance_level = level

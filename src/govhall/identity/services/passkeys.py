@@ -28,7 +28,6 @@ from typing import Any, TypedDict
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -60,6 +59,7 @@ from govhall.core.errors import (
 from govhall.core.personal_data import KIND_ID_NUMBER, blind_index
 from govhall.identity.identifiers import Identifier, identifier_parse
 from govhall.identity.models import Passkey, Person, SignInMethod, User
+from govhall.identity.selectors import passkeys_for_user
 from govhall.identity.services.sign_in import (
     ClientContext,
     sign_in_attempt_record,
@@ -107,11 +107,6 @@ class RelyingParty:
 
 
 # --- reads --------------------------------------------------------------------------------
-
-
-def passkeys_for_user(user: User) -> QuerySet[Passkey]:
-    """The account's passkeys, oldest first (the order the account page lists them in)."""
-    return Passkey.objects.filter(user=user).order_by("created_at", "id")
 
 
 def _owned(user: User, passkey_uuid: Any) -> Passkey:

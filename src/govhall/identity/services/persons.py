@@ -26,7 +26,7 @@ from govhall.core.personal_data import (
     blind_index,
     mask_mobile,
 )
-from govhall.identity.identifiers import MOBILE_PATTERN
+from govhall.identity.identifiers import check_mobile
 from govhall.identity.models import AssuranceLevel, Person, User
 
 NAME_MIN_LENGTH = 2
@@ -106,14 +106,10 @@ def person_register(
         errors.add("name", "name.length", _("A name has 2 to 50 characters."))
     id_check = check_id_number(id_number)
     errors.extend(id_check.errors)
-    mobile = personal_data.normalize(mobile, kind=KIND_MOBILE)
-    mobile_ok = bool(MOBILE_PATTERN.fullmatch(mobile))
-    if not mobile_ok:
-        errors.add(
-            "mobile",
-            "mobile.format",
-            _("A mobile number has 11 digits and starts with 13 to 19."),
-        )
+    mobile, mobile_error = check_mobile(mobile)
+    mobile_ok = mobile_error is None
+    if mobile_error is not None:
+        errors.extend([mobile_error])
     try:
         validate_password(password, user=User(username="", first_name=name))
     except ValidationError as error:

@@ -21,7 +21,6 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from govhall.core import personal_data
 from govhall.core.audit import audit_record_create
@@ -33,7 +32,7 @@ from govhall.core.errors import (
     ValidationFailed,
 )
 from govhall.core.personal_data import KIND_MOBILE, blind_index, mask_mobile
-from govhall.identity.identifiers import MOBILE_PATTERN, Identifier, identifier_parse
+from govhall.identity.identifiers import Identifier, check_mobile, identifier_parse
 from govhall.identity.models import (
     AssuranceLevel,
     AssuranceMethod,
@@ -250,19 +249,11 @@ def _code_hash(mobile_index: str, code: str) -> str:
     return blind_index(f"{mobile_index}:{code}", kind="sms_code")
 
 
-def _mobile(raw: str, field: str = "mobile") -> str:
-    mobile = personal_data.normalize(raw, kind=KIND_MOBILE)
-    if not MOBILE_PATTERN.fullmatch(mobile):
-        raise ValidationFailed(
-            [
-                FieldError(
-                    field,
-                    "mobile.format",
-                    _("A mobile number has 11 digits and starts with 13 to 19."),
-                )
-            ]
-        )
-    return mobile
+def _mobile(raw: str) -> str:
+    number, error = check_mobile(raw)
+    if error is not None:
+        raise ValidationFailed([error])
+    return number
 
 
 def _sms_limits_check(mobile_index: str, context: ClientContext) -> None:

@@ -15,7 +15,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_POST
 
 from govhall.identity.models import User
-from govhall.identity.services.passkeys import passkeys_for_user
+from govhall.identity.selectors import passkeys_for_user
 
 PAGE = "/passkeys-test/"
 TEMPLATE = engines["django"].from_string(
