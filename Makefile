@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 MO := src/govhall/locale/zh_Hans/LC_MESSAGES/django.mo
 export DJANGO_SETTINGS_MODULE ?= govhall.conf.base
 
-.PHONY: run test venv system-deps lint types contracts migrations-check check bench e2e clean
+.PHONY: run test venv assets system-deps lint types contracts migrations-check check bench e2e clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,17 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
+# Browser assets (htmx, bpmn-js) from the npm registry, pinned by assets/package-lock.json.
+assets:
+	bash scripts/assets.sh
+
 system-deps:
 	bash scripts/system-deps.sh
 
 $(MO): src/govhall/locale/zh_Hans/LC_MESSAGES/django.po $(STAMP)
 	cd src/govhall && ../../$(BIN)/govhall compilemessages -l zh_Hans -v 0
 
-run: $(STAMP) system-deps $(MO)
+run: $(STAMP) system-deps assets $(MO)
 	mkdir -p var
 	$(BIN)/govhall migrate --noinput -v 0
 	$(BIN)/govhall collectstatic --noinput -v 0
@@ -39,7 +43,7 @@ run: $(STAMP) system-deps $(MO)
 	@echo "press Ctrl-C to stop"
 	@bash scripts/serve.sh "$(HOST)" "$(PORT)"
 
-test: $(STAMP) $(MO)
+test: $(STAMP) assets $(MO)
 	bash scripts/system-deps.sh --browser
 	DJANGO_SETTINGS_MODULE=govhall.conf.test $(BIN)/pytest -p no:randomly $(PYTEST_ARGS)
 
