@@ -136,11 +136,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Third-party front-end assets (htmx) come from the npm registry at set-up time, never committed.
-NPM_ASSETS_DIR = Path(env("GOVHALL_NPM_ASSETS_DIR", str(PROJECT_DIR / "node_modules")))
-STATICFILES_DIRS: list[tuple[str, Path]] = (
-    [("vendor", NPM_ASSETS_DIR)] if NPM_ASSETS_DIR.is_dir() else []
-)
+# Third-party browser assets (htmx, bpmn-js) come from the npm registry at set-up time through
+# assets/package-lock.json; scripts/assets.sh copies them into portal/static/vendor/ (ignored).
 WHITENOISE_USE_FINDERS = True
 
 TASKS = {
