@@ -368,12 +368,17 @@ class ItemVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     promised_limit_days=data.get("promised_limit_days") or 0,
                     promised_waiver_reason=data.get("promised_waiver_reason", ""),
                     visits=data.get("visits") or 0,
+                    application_form=data.get("application_form") or {},
                 )
                 try:
                     item_version_check(version=probe)
                 except ValidationFailed as error:
                     for field_error in error.errors:
-                        self.add_error(field_error.field, str(field_error.message))
+                        name, _dot, where = field_error.field.partition(".")
+                        message = (
+                            f"{where}: {field_error.message}" if where else field_error.message
+                        )
+                        self.add_error(name, str(message))
                 return data
 
         return CheckedForm

@@ -9,6 +9,7 @@ code whose check character fails can be accepted only through an audited overrid
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -215,3 +216,18 @@ def mask_id_number(number: str) -> str:
     if len(number) < 8:
         return "*" * len(number)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
+
+
+def check_mobile(raw: str, *, field: str = "mobile") -> tuple[str, FieldError | None]:
+    """The 11-digit form of a mobile number (spaces, hyphens, +86 removed) and its error."""
+    from govhall.core import personal_data
+
+    number = personal_data.normalize(raw, kind=personal_data.KIND_MOBILE)
+    if MOBILE_PATTERN.fullmatch(number):
+        return number, None
+    return number, FieldError(
+        field, "mobile.format", _("A mobile number has 11 digits and starts with 13 to 19.")
+    )

@@ -242,6 +242,13 @@ def guide_input(guide: dict[str, Any], *, overrides: dict[str, Any] | None = Non
     )
 
 
+@functools.cache
+def _forms() -> dict[str, Any]:
+    """The demo application forms by base item code (``forms.yaml``)."""
+    forms: dict[str, Any] = _read("forms.yaml")["forms"]
+    return forms
+
+
 def _publish(*, actor: Any, handling_item: HandlingItem, guide: GuideInput) -> ItemVersion:
     version = item_version_create(actor=actor, handling_item=handling_item, guide=guide)
     item_version_submit(actor=actor, version=version)
@@ -308,6 +315,7 @@ def _item(
                     for key in ("promised_limit_days", "promised_waiver_reason")
                     if key in place
                 }
+                overrides["application_form"] = _forms().get(entry["base_code"], {})
                 _publish(
                     actor=actor,
                     handling_item=item,

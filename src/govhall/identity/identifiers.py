@@ -6,18 +6,13 @@ logs), so the clear value never needs to be stored.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
 from govhall.core import personal_data
-from govhall.core.errors import FieldError
-from govhall.core.identifiers import mask_id_number
+from govhall.core.identifiers import MOBILE_PATTERN, check_mobile, mask_id_number
 from govhall.core.personal_data import KIND_ID_NUMBER, KIND_MOBILE, blind_index, mask_mobile
 
 KIND_USERNAME = "username"
-MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +39,4 @@ def identifier_parse(raw: str) -> Identifier:
     return Identifier(KIND_USERNAME, blind_index(username, kind=KIND_USERNAME), username[:32])
 
 
-def check_mobile(raw: str, *, field: str = "mobile") -> tuple[str, FieldError | None]:
-    """The 11-digit form of a mobile number (spaces, hyphens, +86 removed) and its error."""
-    number = personal_data.normalize(raw, kind=KIND_MOBILE)
-    if MOBILE_PATTERN.fullmatch(number):
-        return number, None
-    return number, FieldError(
-        field, "mobile.format", _("A mobile number has 11 digits and starts with 13 to 19.")
-    )
+__all__ = ["MOBILE_PATTERN", "Identifier", "check_mobile", "identifier_parse"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from govhall.cases.models import Case, CaseAction, CaseNumberCounter, CaseState, Channel
 from govhall.cases.transitions import SUBMIT
+from govhall.catalog.application_forms import form_schema_parse
 from govhall.catalog.models import ItemVersion, VersionState
 from govhall.core.audit import audit_record_create
 from govhall.core.calendar import get_calendar
@@ -113,6 +114,9 @@ def case_submit(
         errors.add("form_data", "form_data.too_large", gettext("The form holds more than 64 KB."))
     errors.raise_if_any()
     version = _version(version_uuid)
+    form = form_schema_parse(version.application_form, prefix="version").clean(form_data)
+    if form.errors:
+        raise ValidationFailed(form.errors)
     acting = acting_as_resolve(
         user=actor,
         principal_type=principal_type,
@@ -151,7 +155,7 @@ def case_submit(
                 basis=acting.basis,
                 mandate_uuid=acting.mandate_uuid,
                 channel=channel,
-                form_data=form_data,
+                form_data=form.values,
                 state=CaseState.SUBMITTED,
                 received_at=now,
                 received_on=received_on,

@@ -41,9 +41,21 @@ def new_case(version: ItemVersion, person: Person, key: str = "k") -> Case:
     return case
 
 
+LOW_INCOME_FORM = {
+    "fields": [
+        {"name": "household_size", "type": "integer", "label": "家庭人口", "min": 1, "max": 20},
+        {"name": "monthly_income", "type": "decimal", "label": "家庭月收入（元）", "min": 0},
+    ]
+}
+
+
 @pytest.fixture
 def version(handling_item: Any, publish: Any) -> ItemVersion:  # noqa: F811
     published: ItemVersion = publish(handling_item)
+    # Fixture shortcut: the form is set after publishing (services keep published versions
+    # immutable; the form's own rules are tested in catalog).
+    ItemVersion.objects.filter(pk=published.pk).update(application_form=LOW_INCOME_FORM)
+    published.refresh_from_db()
     return published
 
 

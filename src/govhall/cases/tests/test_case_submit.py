@@ -28,7 +28,7 @@ def submit(
         principal_type=extra.pop("principal_type", "person"),
         principal_uuid=extra.pop("principal_uuid", person.uuid),
         channel=extra.pop("channel", "web"),
-        form_data=form if form is not None else {"家庭人口": 3},
+        form_data=form if form is not None else {"household_size": 3},
         idempotency_key=key,
     )
 
@@ -65,7 +65,7 @@ def test_the_same_key_gives_the_same_case_and_other_content_is_refused(
     again, created_again = submit(version, zhang)
     assert (again.pk, created, created_again) == (case.pk, True, False)
     with pytest.raises(ValidationFailed) as reused:
-        submit(version, zhang, form={"家庭人口": 4})
+        submit(version, zhang, form={"household_size": 4})
     assert [e.code for e in reused.value.errors] == ["idempotency_key.reused"]
     assert Case.objects.count() == 1 and CaseAction.objects.count() == 1
 
@@ -122,3 +122,21 @@ def test_acting_for_someone_needs_a_mandate(version: Any, zhang: Any, yang: Any)
     action = case.actions.get()
     assert action.on_behalf_of["principal_label"] == "张建国"
     assert action.on_behalf_of["agent"] == str(yang.uuid)
+
+
+def test_the_form_is_checked_against_the_pinned_version(version: Any, zhang: Any) -> None:
+    with pytest.raises(ValidationFailed) as errors:
+        submit(version, zhang, form={"household_size": "0", "monthly_income": "abc", "pets": 2})
+    assert {e.field: e.code for e in errors.value.errors} == {
+        "form_data.pets": "form.unknown_field",
+        "form_data.household_size": "form.too_small",
+        "form_data.monthly_income": "form.invalid",
+    }
+    assert (
+        Case.objects.count() == 0
+        and AuditRecord.objects.filter(action="cases.case.submit").count() == 0
+    )
+    case, _created = submit(
+        version, zhang, form={"household_size": "4", "monthly_income": "1800.5"}
+    )
+    assert case.form_data == {"household_size": 4, "monthly_income": "1800.5"}

@@ -23,7 +23,7 @@ def test_submit_read_and_act_through_the_api(
     client: Client, version: Any, zhang: Any, clerk: Any, other_clerk: Any, yang: Any, at: Any
 ) -> None:
     client.force_login(zhang.user)
-    body = {"version": str(version.uuid), "form_data": {"家庭人口": 3}}
+    body = {"version": str(version.uuid), "form_data": {"household_size": 3}}
     with at(2026, 9, 25, 10, 0):
         created = post(client, CASES, body, HTTP_IDEMPOTENCY_KEY="abc-1")
         retried = post(client, CASES, body, HTTP_IDEMPOTENCY_KEY="abc-1")

@@ -99,6 +99,12 @@ class ItemVersion(PublicModel):
     supervision = models.TextField(_("supervision and complaint channels"), blank=True)
     service_commitment = models.TextField(_("service commitment"), blank=True)
     faq = models.JSONField(_("frequently asked questions"), default=list)
+    application_form = models.JSONField(
+        _("application form"),
+        default=dict,
+        blank=True,
+        help_text=_("The fields an applicant fills in (see docs/cases.md, “Application forms”)."),
+    )
     planned_effective_date = models.DateField(_("planned effective date"), null=True, blank=True)
     planned_cancel_date = models.DateField(_("planned cancellation date"), null=True, blank=True)
     change_note = models.TextField(_("what changed"), blank=True)

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govhall.catalog.application_forms import form_schema_errors
 from govhall.catalog.models import (
     CaseKind,
     DeliveryMethod,
@@ -93,6 +94,7 @@ class GuideInput:
     supervision: str = ""
     service_commitment: str = ""
     faq: list[dict[str, str]] = field(default_factory=list)
+    application_form: dict[str, Any] = field(default_factory=dict)
     change_note: str = ""
     materials: list[MaterialInput] = field(default_factory=list)
     special_procedures: list[ProcedureInput] = field(default_factory=list)
@@ -221,6 +223,7 @@ def guide_errors(guide: GuideInput, *, prefix: str = "") -> list[FieldError]:
             errors.add(f"{where}.source", "material.source", _("Not one of the allowed values."))
         if material.count < 1:
             errors.add(f"{where}.count", "material.count", _("At least one copy."))
+    errors.extend(form_schema_errors(guide.application_form, prefix=f"{prefix}application_form"))
     for index, procedure in enumerate(guide.special_procedures):
         where = f"{prefix}special_procedures[{index}]"
         if not procedure.name.strip():
@@ -359,6 +362,7 @@ def item_version_check(*, version: ItemVersion) -> None:
         errors.add(
             "visits", "visits.range", _("An applicant may be asked to visit a hall at most twice.")
         )
+    errors.extend(form_schema_errors(version.application_form))
     errors.raise_if_any()
 
 
