@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime
 import uuid
 from typing import Any
+from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from govhall.cases.models import Case, CaseState
 from govhall.cases.selectors import (
@@ -24,6 +26,11 @@ from govhall.cases.selectors import (
     work_queue,
 )
 from govhall.cases.services.actions import case_act
+from govhall.cases.services.drafts import (
+    draft_open,
+    material_upload,
+    material_upload_remove,
+)
 from govhall.cases.services.submission import case_submit
 from govhall.core.errors import NotFound
 from govhall.identity.api_auth import USER
@@ -43,6 +50,7 @@ class SubmitIn(Schema):
     principal_uuid: uuid.UUID | None = None
     channel: str = "web"
     form_data: dict[str, Any] = {}
+    materials: list[uuid.UUID] = []
 
 
 class ActionOut(Schema):
@@ -147,15 +155,8 @@ def _case_out(case: Case) -> CaseOut:
     ),
 )
 def submit(request: HttpRequest, payload: SubmitIn) -> Status[CaseOut]:
-    from govhall.identity.selectors import person_for_user
-
     user = _user(request)
-    principal_uuid = payload.principal_uuid
-    if principal_uuid is None:
-        person = person_for_user(user)
-        if person is None:
-            raise NotFound(_("This account has no person profile."))
-        principal_uuid = person.uuid
+    principal_uuid = payload.principal_uuid or _own_person_uuid(user)
     case, created = case_submit(
         actor=user,
         version_uuid=payload.version,
@@ -164,8 +165,87 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[CaseOut]:
         channel=payload.channel,
         form_data=payload.form_data,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
+        materials=payload.materials,
     )
     return Status(201 if created else 200, _case_out(case))
+
+
+class UploadOut(Schema):
+    uuid: UUID
+    requirement: UUID
+    requirement_name: str
+    file_name: str
+    sm3: str
+    size: int
+    content_type: str
+
+
+@router.post(
+    "/uploads",
+    response={201: UploadOut},
+    auth=USER,
+    summary="Upload a material for an application",
+    description=(
+        "A signed-in person who may apply for the principal (as for submitting). Multipart "
+        "form: version, requirement (a material of that version), principal_type, "
+        "principal_uuid (default: themself) and file (PDF, JPEG or PNG; the content is "
+        "sniffed, not trusted from its name; size and page limits apply: 422 file.*). The "
+        "returned uuid goes into the materials list of the submission."
+    ),
+)
+def upload(
+    request: HttpRequest,
+    version: Form[uuid.UUID],
+    requirement: Form[uuid.UUID],
+    file: File[UploadedFile],
+    principal_type: Form[str] = "person",
+    principal_uuid: Form[uuid.UUID | None] = None,
+) -> Status[UploadOut]:
+    user = _user(request)
+    if principal_uuid is None:
+        principal_uuid = _own_person_uuid(user)
+    draft = draft_open(
+        actor=user,
+        version_uuid=version,
+        principal_type=principal_type,
+        principal_uuid=principal_uuid,
+    )
+    stored = material_upload(actor=user, draft=draft, requirement_uuid=requirement, uploaded=file)
+    return Status(
+        201,
+        UploadOut(
+            uuid=stored.uuid,
+            requirement=stored.requirement.uuid,
+            requirement_name=stored.requirement.name,
+            file_name=stored.file_name,
+            sm3=stored.stored_file.sm3,
+            size=stored.stored_file.size,
+            content_type=stored.stored_file.content_type,
+        ),
+    )
+
+
+@router.delete(
+    "/uploads/{upload_uuid}",
+    response={204: None},
+    auth=USER,
+    summary="Remove an upload not yet submitted",
+    description=(
+        "The uploader only (404 for anyone else); 409 once the file belongs to a submitted case."
+    ),
+)
+def upload_remove(request: HttpRequest, upload_uuid: uuid.UUID) -> Status[None]:
+    material_upload_remove(actor=_user(request), upload_uuid=upload_uuid)
+    return Status(204, None)
+
+
+def _own_person_uuid(user: User) -> uuid.UUID:
+    from govhall.identity.selectors import person_for_user
+
+    person = person_for_user(user)
+    if person is None:
+        raise NotFound(_("This account has no person profile."))
+    return person.uuid
 
 
 class CaseRowOut(Schema):

@@ -50,6 +50,15 @@ def case_for_number(number: str) -> Case | None:
     )
 
 
+def case_submitted_with_key(user: User, key: str) -> Case | None:
+    """The case this account already submitted with this idempotency key (a page sent twice)."""
+    return (
+        Case.objects.filter(submitted_by=user, idempotency_key=key.strip()).first()
+        if key.strip()
+        else None
+    )
+
+
 def case_detail(case: Case, *, today: datetime.date | None = None) -> CaseDetail:
     day = today or timezone.localdate()
     stops = clock_stops(case, today=day)

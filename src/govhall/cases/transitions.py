@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.models import CaseState
 
@@ -54,6 +57,24 @@ TRANSITIONS: dict[str, Transition] = {
     )
 }
 SUBMIT = "submit"
+
+# What each entry of the log is called on timelines and notices.
+ACTION_LABELS: dict[str, Any] = {
+    SUBMIT: _("Application submitted"),
+    "accept": _("Accepted"),
+    "refuse": _("Not accepted"),
+    "request_supplement": _("Asked once for everything missing (补正)"),
+    "supplement": _("Missing materials supplied"),
+    "approve": _("Decided: granted"),
+    "reject": _("Decided: refused"),
+    "deliver": _("Result delivered"),
+    "close": _("Closed"),
+    "withdraw": _("Withdrawn by the applicant"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 def state_after(actions: Iterable[str]) -> str:

@@ -231,8 +231,8 @@ def clean_value(
             return None, _error(form_field, "form.not_a_choice", _("Choose one of the options."))
         return text, None
     if kind == "mobile":
-        number, mobile_error = check_mobile(text, field=form_field.key)
-        return (None, mobile_error) if mobile_error else (number, None)
+        mobile, mobile_error = check_mobile(text, field=form_field.key)
+        return (None, mobile_error) if mobile_error else (mobile, None)
     checker = check_id_number if kind == "id_number" else check_credit_code
     check = checker(text, field_name=form_field.key)
     if check.errors:

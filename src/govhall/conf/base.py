@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ninja",
     "govhall.core",
     "govhall.identity",
+    "govhall.archive",
     "govhall.catalog",
     "govhall.cases",
     "govhall.api",
@@ -178,6 +179,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint reports every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
+        # SpiffWorkflow logs every task state change at INFO: ~20% of a process step.
+        "spiff": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
@@ -214,6 +217,10 @@ GOVHALL: dict[str, Any] = {
     # Largest accepted .xlsx import (bytes) and rows per import.
     "IMPORT_MAX_BYTES": env("GOVHALL_IMPORT_MAX_BYTES", 20 * 1024 * 1024, int),
     "IMPORT_MAX_ROWS": env("GOVHALL_IMPORT_MAX_ROWS", 200_000, int),
+    # Largest accepted upload of a material (bytes; archive) and most pages of an uploaded PDF
+    # (an estimate from its page objects, docs/archive.md).
+    "UPLOAD_MAX_BYTES": env("GOVHALL_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, int),
+    "UPLOAD_MAX_PDF_PAGES": env("GOVHALL_UPLOAD_MAX_PDF_PAGES", 300, int),
     # SM4 keys for ID, social security and mobile numbers at rest: key id → 16-byte key (hex).
     # Old ids stay listed until every value is re-encrypted (docs/identity.md, key rotation).
     "PERSONAL_DATA_KEYS": _PERSONAL_DATA_KEYS,

@@ -11,10 +11,18 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from govhall.core.admin_base import ReadOnlyAdmin
+from govhall.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from govhall.core.calendar import calendar_year_load, parse_schedule
 from govhall.core.errors import ValidationFailed
-from govhall.core.models import AuditRecord, CalendarDay, CalendarYear, Department, Region
+from govhall.core.models import (
+    AuditRecord,
+    CalendarDay,
+    CalendarYear,
+    Department,
+    OutboxDelivery,
+    OutboxEvent,
+    Region,
+)
 
 
 @admin.register(Region)
@@ -105,3 +113,30 @@ class AuditRecordAdmin(ReadOnlyAdmin):
     list_display = ("sequence", "occurred_at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action",)
     search_fields = ("object_id", "actor_label")
+
+
+class OutboxDeliveryInline(ReadOnlyInline):
+    model = OutboxDelivery
+    fields = ("subscriber", "delivered_at")
+    readonly_fields = fields
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(ReadOnlyAdmin):
+    """The outbox, to see what is pending or failing; the dispatcher owns every write."""
+
+    list_display = ("id", "topic", "created_at", "attempts", "available_at", "delivered_at")
+    list_filter = (("delivered_at", admin.EmptyFieldListFilter),)
+    search_fields = ("=uuid", "topic")
+    fields = (
+        "uuid",
+        "topic",
+        "payload",
+        "created_at",
+        "available_at",
+        "attempts",
+        "delivered_at",
+        "last_error",
+    )
+    inlines = [OutboxDeliveryInline]
+    show_full_result_count = False

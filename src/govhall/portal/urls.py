@@ -4,6 +4,7 @@ from django.urls import path
 
 from govhall.portal import views
 from govhall.portal.account import views as account
+from govhall.portal.cases import views as cases
 
 app_name = "portal"
 
@@ -33,5 +34,9 @@ urlpatterns = [
     path(
         "account/tokens/<uuid:token_uuid>/revoke/", account.token_revoke_view, name="token_revoke"
     ),
+    path("apply/<uuid:version_uuid>/", cases.apply, name="apply"),
+    path("apply/<uuid:version_uuid>/fields/", cases.apply_fields, name="apply_fields"),
+    path("my/cases/", cases.my_case_list, name="my_cases"),
+    path("my/cases/<str:number>/", cases.my_case, name="my_case"),
     path("materials/<uuid:material_uuid>/<str:kind>", views.material_file, name="material_file"),
 ]

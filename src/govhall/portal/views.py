@@ -477,6 +477,7 @@ def guide(request: HttpRequest, implementation_code: str) -> HttpResponse:
         context = _guide_context(implementation_code)
         if context is None:
             return _not_found(request)
+        context["apply_links"] = True
         return render(request, "portal/guide.html", context)
 
     return cached_page("guide", f"{request.get_host()}|{implementation_code}", build)

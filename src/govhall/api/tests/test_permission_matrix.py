@@ -53,6 +53,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/cases/"): USER,
     ("GET", "/api/v1/cases/"): USER,
     ("GET", "/api/v1/cases/queue/counts"): USER,
+    ("POST", "/api/v1/cases/uploads"): USER,
+    ("DELETE", "/api/v1/cases/uploads/{upload_uuid}"): USER,
     ("GET", "/api/v1/cases/{number}"): USER,
     **{
         ("POST", f"/api/v1/cases/{{number}}/actions/{action}"): USER
@@ -75,6 +77,7 @@ SAMPLE_PATH_VALUES = {
     "token_uuid": "00000000-0000-4000-8000-000000000002",
     "passkey_uuid": "00000000-0000-4000-8000-000000000003",
     "number": "5201212026113000001",
+    "upload_uuid": "00000000-0000-4000-8000-000000000004",
 }
 
 

@@ -9,8 +9,10 @@ from govhall.cases.models.case import (
     ClockStop,
     ClockStopKind,
 )
+from govhall.cases.models.material import ApplicationDraft, MaterialUpload
 
 __all__ = [
+    "ApplicationDraft",
     "Case",
     "CaseAction",
     "CaseNumberCounter",
@@ -18,4 +20,5 @@ __all__ = [
     "Channel",
     "ClockStop",
     "ClockStopKind",
+    "MaterialUpload",
 ]

@@ -166,6 +166,13 @@ class CaseAction(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} #{self.sequence} {self.action}"
 
+    @property
+    def label(self) -> str:
+        """The entry as the applicant reads it (受理, 补正告知, 决定...)."""
+        from govhall.cases.transitions import action_label
+
+        return action_label(self.action)
+
 
 class ClockStopKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("Waiting for supplementary materials (补正)")

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from govhall.cases.models import Case, CaseAction, CaseNumberCounter, CaseState, Channel
+from govhall.cases.models import (
+    ApplicationDraft,
+    Case,
+    CaseAction,
+    CaseNumberCounter,
+    CaseState,
+    Channel,
+    MaterialUpload,
+)
 from govhall.cases.transitions import SUBMIT
 from govhall.catalog.application_forms import form_schema_parse
-from govhall.catalog.models import ItemVersion, VersionState
+from govhall.catalog.models import ItemVersion, MaterialRequirement, MaterialSource, VersionState
 from govhall.core.audit import audit_record_create
 from govhall.core.calendar import get_calendar
 from govhall.core.crypto import sm3_hex
-from govhall.core.errors import ErrorCollector, FieldError, NotFound, ValidationFailed
+from govhall.core.errors import Conflict, ErrorCollector, FieldError, NotFound, ValidationFailed
 from govhall.identity.acting import PRINCIPAL_ORGANIZATION, acting_as_resolve
 from govhall.identity.models import Organization, Person, User
 
@@ -33,12 +42,14 @@ def _fingerprint(
     principal_uuid: uuid.UUID,
     channel: str,
     form_data: dict[str, Any],
+    materials: Sequence[uuid.UUID],
 ) -> str:
     body = {
         "version": str(version.uuid),
         "principal": [principal_type, str(principal_uuid)],
         "channel": channel,
         "form": form_data,
+        "materials": sorted(str(m) for m in materials),
     }
     return sm3_hex(json.dumps(body, sort_keys=True, ensure_ascii=False).encode())
 
@@ -53,7 +64,8 @@ def _next_number(region_code: str, day: Any) -> str:
     return f"{region_code}{day:%Y%m%d}{counter.last_value:0{SEQUENCE_DIGITS}d}"
 
 
-def _version(version_uuid: uuid.UUID) -> ItemVersion:
+def published_version(version_uuid: uuid.UUID) -> ItemVersion:
+    """The published guide version applications are taken for (404 / 422 otherwise)."""
     version = (
         ItemVersion.objects.select_related(
             "handling_item__implementation__department",
@@ -93,6 +105,7 @@ def case_submit(
     channel: str,
     form_data: dict[str, Any],
     idempotency_key: str,
+    materials: Sequence[uuid.UUID] = (),
 ) -> tuple[Case, bool]:
     """Create the case, or return the one this key already created (``created`` False).
 
@@ -113,7 +126,7 @@ def case_submit(
     if len(json.dumps(form_data, ensure_ascii=False).encode()) > MAX_FORM_BYTES:
         errors.add("form_data", "form_data.too_large", gettext("The form holds more than 64 KB."))
     errors.raise_if_any()
-    version = _version(version_uuid)
+    version = published_version(version_uuid)
     form = form_schema_parse(version.application_form, prefix="version").clean(form_data)
     if form.errors:
         raise ValidationFailed(form.errors)
@@ -129,10 +142,14 @@ def case_submit(
         principal_uuid=principal_uuid,
         channel=channel,
         form_data=form_data,
+        materials=materials,
     )
     existing = Case.objects.filter(submitted_by=actor, idempotency_key=key).first()
     if existing is not None:
         return _replayed(existing, fingerprint), False
+    uploads, pending, material_errors = _materials(actor, version, materials)
+    if material_errors:
+        raise ValidationFailed(material_errors)
     implementation = version.handling_item.implementation
     now = timezone.now()
     received_on = get_calendar().effective_date(timezone.localdate(now))
@@ -172,7 +189,22 @@ def case_submit(
                 role="applicant",
                 on_behalf_of=acting.audit_data()["on_behalf_of"],
                 occurred_at=now,
+                data={
+                    "materials": len(uploads),
+                    "pending_materials": [str(r.uuid) for r in pending],
+                },
             )
+            moved = MaterialUpload.objects.filter(
+                pk__in=[u.pk for u in uploads], case__isnull=True
+            ).update(case=case, draft=None, supplied_on_action=1)
+            if moved != len(uploads):  # another submission took one of them meanwhile
+                raise Conflict(gettext("A listed file was just submitted with another case."))
+            ApplicationDraft.objects.filter(
+                owner=actor,
+                version=version,
+                principal_type=principal_type,
+                principal_uuid=principal_uuid,
+            ).delete()
             audit_record_create(
                 actor=actor,
                 action="cases.case.submit",
@@ -192,6 +224,57 @@ def case_submit(
             raise
         return _replayed(existing, fingerprint), False
     return case, True
+
+
+def _materials(
+    actor: User, version: ItemVersion, upload_uuids: Sequence[uuid.UUID]
+) -> tuple[list[MaterialUpload], list[MaterialRequirement], list[FieldError]]:
+    """The actor's own, not yet submitted uploads for this version; every required material
+    the applicant must supply (source: applicant) is there, except non-essential ones, which
+    may be pending at acceptance (容缺受理)."""
+    wanted = set(upload_uuids)
+    uploads = list(
+        MaterialUpload.objects.select_related("requirement").filter(
+            uuid__in=wanted, uploaded_by=actor, case__isnull=True
+        )
+    )
+    errors: list[FieldError] = []
+    if len(uploads) != len(wanted):
+        errors.append(
+            FieldError(
+                "materials",
+                "materials.unknown_upload",
+                gettext("A listed file is not one of your uploads for this application."),
+            )
+        )
+    if any(u.requirement.version_id != version.pk for u in uploads):
+        errors.append(
+            FieldError(
+                "materials",
+                "materials.other_item",
+                gettext("A listed file was uploaded for another item."),
+            )
+        )
+    covered = {u.requirement_id for u in uploads}
+    pending: list[MaterialRequirement] = []
+    for requirement in version.materials.all():
+        if (
+            requirement.source != MaterialSource.APPLICANT
+            or not requirement.is_required
+            or requirement.pk in covered
+        ):
+            continue
+        if requirement.is_essential:
+            errors.append(
+                FieldError(
+                    f"materials.{requirement.uuid}",
+                    "materials.missing",
+                    gettext("“%(name)s” is required.") % {"name": requirement.name},
+                )
+            )
+        else:
+            pending.append(requirement)
+    return uploads, pending, errors
 
 
 def _replayed(case: Case, fingerprint: str) -> Case:

@@ -4,14 +4,18 @@ days), a clerk of that bureau, a clerk of another county, and applicants."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from govhall.archive.tests.conftest import make_pdf
 from govhall.cases.models import Case
+from govhall.cases.services.drafts import draft_save, material_upload
 from govhall.cases.services.submission import case_submit
 from govhall.catalog.models import ItemVersion
 from govhall.catalog.tests.conftest import (  # noqa: F401 - fixtures
@@ -27,8 +31,38 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "Kaiyang-2026-secure"
 
 
+def uploads_for(
+    version: ItemVersion,
+    actor: User,
+    *,
+    principal_type: str = "person",
+    principal_uuid: uuid.UUID | None = None,
+    skip: tuple[str, ...] = (),
+) -> list[uuid.UUID]:
+    """Upload a PDF for every required material the applicant supplies (except ``skip``)."""
+    if principal_uuid is None:
+        principal_uuid = actor.person.uuid
+    draft, _problems = draft_save(
+        actor=actor,
+        version_uuid=version.uuid,
+        principal_type=principal_type,
+        principal_uuid=principal_uuid,
+        form_data={},
+    )
+    return [
+        material_upload(
+            actor=actor,
+            draft=draft,
+            requirement_uuid=requirement.uuid,
+            uploaded=SimpleUploadedFile("材料.pdf", make_pdf(), content_type="application/pdf"),
+        ).uuid
+        for requirement in version.materials.filter(source="applicant", is_required=True)
+        if requirement.name not in skip
+    ]
+
+
 def new_case(version: ItemVersion, person: Person, key: str = "k") -> Case:
-    """Submit a case for ``person`` themself through the service."""
+    """Submit a case for ``person`` themself through the service, with its materials."""
     case, _created = case_submit(
         actor=person.user,
         version_uuid=version.uuid,
@@ -37,6 +71,7 @@ def new_case(version: ItemVersion, person: Person, key: str = "k") -> Case:
         channel="web",
         form_data={},
         idempotency_key=key,
+        materials=uploads_for(version, person.user),
     )
     return case
 

@@ -11,9 +11,10 @@ import pytest
 
 from govhall.cases.models import Case, CaseAction
 from govhall.cases.services.submission import case_submit
+from govhall.cases.tests.conftest import uploads_for
 from govhall.cases.transitions import state_after
 from govhall.catalog.services.versions import item_version_new_draft
-from govhall.core.errors import NotFound, ValidationFailed
+from govhall.core.errors import DomainError, NotFound, ValidationFailed
 from govhall.core.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +23,31 @@ pytestmark = pytest.mark.django_db
 def submit(
     version: Any, person: Any, *, key: str = "k-1", form: dict[str, Any] | None = None, **extra: Any
 ) -> Any:
+    actor = extra.pop("actor", person.user)
+    principal_type = extra.pop("principal_type", "person")
+    principal_uuid = extra.pop("principal_uuid", person.uuid)
+    materials = extra.pop("materials", None)
+    if materials is None:
+        materials = _uploads(version, actor, principal_type, principal_uuid)
     return case_submit(
-        actor=extra.pop("actor", person.user),
+        actor=actor,
         version_uuid=version.uuid,
-        principal_type=extra.pop("principal_type", "person"),
-        principal_uuid=extra.pop("principal_uuid", person.uuid),
+        principal_type=principal_type,
+        principal_uuid=principal_uuid,
         channel=extra.pop("channel", "web"),
         form_data=form if form is not None else {"household_size": 3},
         idempotency_key=key,
+        materials=materials,
     )
+
+
+def _uploads(version: Any, actor: Any, principal_type: str, principal_uuid: Any) -> list[Any]:
+    try:
+        return uploads_for(
+            version, actor, principal_type=principal_type, principal_uuid=principal_uuid
+        )
+    except DomainError:  # the principal is refused: case_submit says why
+        return []
 
 
 def test_a_case_is_numbered_pinned_and_logged(version: Any, zhang: Any, at: Any) -> None:
@@ -61,11 +78,12 @@ def test_an_application_made_on_a_holiday_is_received_on_the_next_working_day(
 def test_the_same_key_gives_the_same_case_and_other_content_is_refused(
     version: Any, zhang: Any
 ) -> None:
-    case, created = submit(version, zhang)
-    again, created_again = submit(version, zhang)
+    materials = uploads_for(version, zhang.user)
+    case, created = submit(version, zhang, materials=materials)
+    again, created_again = submit(version, zhang, materials=materials)
     assert (again.pk, created, created_again) == (case.pk, True, False)
     with pytest.raises(ValidationFailed) as reused:
-        submit(version, zhang, form={"household_size": 4})
+        submit(version, zhang, form={"household_size": 4}, materials=materials)
     assert [e.code for e in reused.value.errors] == ["idempotency_key.reused"]
     assert Case.objects.count() == 1 and CaseAction.objects.count() == 1
 

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from govhall.cases.models import Case
+from govhall.cases.tests.conftest import uploads_for
 
 pytestmark = pytest.mark.django_db
 CASES = "/api/v1/cases/"
@@ -23,7 +24,11 @@ def test_submit_read_and_act_through_the_api(
     client: Client, version: Any, zhang: Any, clerk: Any, other_clerk: Any, yang: Any, at: Any
 ) -> None:
     client.force_login(zhang.user)
-    body = {"version": str(version.uuid), "form_data": {"household_size": 3}}
+    body = {
+        "version": str(version.uuid),
+        "form_data": {"household_size": 3},
+        "materials": [str(u) for u in uploads_for(version, zhang.user)],
+    }
     with at(2026, 9, 25, 10, 0):
         created = post(client, CASES, body, HTTP_IDEMPOTENCY_KEY="abc-1")
         retried = post(client, CASES, body, HTTP_IDEMPOTENCY_KEY="abc-1")
@@ -76,9 +81,11 @@ def test_staff_who_see_the_case_but_lack_the_right_get_403(
     client: Client, version: Any, zhang: Any, clerk: Any
 ) -> None:
     client.force_login(zhang.user)
-    number = post(client, CASES, {"version": str(version.uuid)}, HTTP_IDEMPOTENCY_KEY="k").json()[
-        "number"
-    ]
+    body = {
+        "version": str(version.uuid),
+        "materials": [str(u) for u in uploads_for(version, zhang.user)],
+    }
+    number = post(client, CASES, body, HTTP_IDEMPOTENCY_KEY="k").json()["number"]
     # The applicant sees the case but may not accept it.
     assert client.get(f"{CASES}{number}").status_code == 200
     assert post(client, f"{CASES}{number}/actions/accept", {}).status_code == 403

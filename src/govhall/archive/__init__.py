@@ -1,0 +1,1 @@
+"""Electronic archive (电子档案): content-addressed storage of the materials citizens upload."""

@@ -1,0 +1,101 @@
+"""Archive fixtures: small real files built in code, a fresh in-memory storage per test, users.
+
+The files are real enough for the checks that read them: the PDF has a catalog, a page tree,
+page objects, a cross-reference table and ``%%EOF``; the PNG is a valid 1×1 image; the JPEG is
+a JFIF header and an end marker.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from govhall.core.models import AuditRecord
+
+
+def make_pdf(*, pages: int = 1, comment: bytes = b"") -> bytes:
+    """A minimal valid PDF with ``pages`` empty A4 pages; ``comment`` goes on line two."""
+    kids = " ".join(f"{3 + index} 0 R" for index in range(pages))
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages,
+    ]
+    out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + (b"%" + comment + b"\n" if comment else b"")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(bodies) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (
+        f"trailer\n<< /Size {len(bodies) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out
+
+
+def make_pdf_of_size(size: int) -> bytes:
+    """A one-page PDF padded with a comment to exactly ``size`` bytes."""
+    padding = 1
+    padded = make_pdf(comment=b"x")
+    while len(padded) != size:  # the xref offsets grow a digit now and then
+        padding += size - len(padded)
+        padded = make_pdf(comment=b"x" * padding)
+    return padded
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n"
+    + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    + _png_chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+    + _png_chunk(b"IEND", b"")
+)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+PDF = make_pdf()
+GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 48
+    + (b"This program cannot be run in DOS mode.\r\n$")
+)
+SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def upload(data: bytes, name: str = "material.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_storage(settings: Any) -> None:
+    """Changing STORAGES makes Django build a new, empty in-memory default storage."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+
+
+@pytest.fixture
+def clerk(db: Any) -> Any:
+    return get_user_model().objects.create_user(username="clerk-kaiyang", password=None)
+
+
+@pytest.fixture
+def citizen(db: Any) -> Any:
+    return get_user_model().objects.create_user(username="citizen-zhang", password=None)
+
+
+def store_audits() -> list[AuditRecord]:
+    return list(AuditRecord.objects.filter(action="archive.file.store").order_by("sequence"))

@@ -1,0 +1,349 @@
+"""Applying online and following one's cases (网上申报、我的办件).
+
+Thin views over the cases services: the application form comes from the guide version, is
+kept as a draft on every change (htmx re-renders the fields with their problems, so
+conditional fields appear and errors show while typing), materials are uploaded one by one,
+and submitting carries an idempotency key issued with the page, so a double click or a
+resubmitted form yields one case. Every page also works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from govhall.cases.models import CaseState
+from govhall.cases.selectors import (
+    case_detail,
+    case_for_number,
+    case_submitted_with_key,
+    case_visible_to,
+    my_cases,
+)
+from govhall.cases.services.actions import case_act
+from govhall.cases.services.drafts import (
+    draft_for,
+    draft_open,
+    draft_save,
+    material_upload,
+    material_upload_remove,
+)
+from govhall.cases.services.submission import case_submit, published_version
+from govhall.catalog.application_forms import FormSchema, form_schema_parse
+from govhall.catalog.models import ItemVersion, MaterialSource
+from govhall.core.errors import DomainError, FieldError, ValidationFailed
+from govhall.identity.acting import principals_for
+from govhall.identity.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _version(version_uuid: uuid.UUID) -> ItemVersion:
+    try:
+        return published_version(version_uuid)
+    except DomainError as error:
+        raise Http404(str(error.detail)) from error
+
+
+def _principal(request: HttpRequest) -> tuple[str, uuid.UUID, list[Any]]:
+    """The applicant chosen on the page (default: oneself) among those the user may act for."""
+    choices = principals_for(request.user)
+    if not choices:
+        raise Http404(_("This account has no person profile."))
+    wanted = request.POST.get("principal") or request.GET.get("principal") or ""
+    for acting in choices:
+        if f"{acting.principal_type}:{acting.principal_uuid}" == wanted:
+            return acting.principal_type, acting.principal_uuid, choices
+    return choices[0].principal_type, choices[0].principal_uuid, choices
+
+
+def _form_values(request: HttpRequest, schema: FormSchema) -> dict[str, Any]:
+    """What the page posted for the form's own fields (checkboxes absent when unticked)."""
+    values: dict[str, Any] = {}
+    for field in schema.fields:
+        key = f"f_{field.name}"
+        if field.type == "boolean":
+            values[field.name] = key in request.POST
+        elif key in request.POST:
+            values[field.name] = request.POST[key]
+    return values
+
+
+def _field_rows(
+    schema: FormSchema, values: dict[str, Any], errors: list[FieldError]
+) -> list[dict[str, Any]]:
+    by_field = {e.field: str(e.message) for e in errors}
+    cleaned = schema.clean(values, partial=True).values
+    return [
+        {
+            "field": field,
+            "value": values.get(field.name, ""),
+            "error": by_field.get(field.key, ""),
+            "input_id": f"id_f_{field.name}",
+        }
+        for field in schema.visible_fields(cleaned)
+    ]
+
+
+def _context(
+    request: HttpRequest,
+    version: ItemVersion,
+    *,
+    values: dict[str, Any],
+    errors: list[FieldError],
+    principal: tuple[str, uuid.UUID, list[Any]],
+) -> dict[str, Any]:
+    principal_type, principal_uuid, choices = principal
+    schema = form_schema_parse(version.application_form, prefix="version")
+    draft = draft_for(
+        actor=_user(request),
+        version_uuid=version.uuid,
+        principal_type=principal_type,
+        principal_uuid=principal_uuid,
+    )
+    uploads = list(draft.uploads.all()) if draft is not None else []
+    material_errors = {e.field: str(e.message) for e in errors if e.field.startswith("materials")}
+    materials = [
+        {
+            "requirement": requirement,
+            "uploads": [u for u in uploads if u.requirement_id == requirement.pk],
+            "asked": requirement.source == MaterialSource.APPLICANT,
+            "error": material_errors.get(f"materials.{requirement.uuid}", ""),
+        }
+        for requirement in version.materials.all()
+    ]
+    return {
+        "version": version,
+        "item": version.handling_item,
+        "rows": _field_rows(schema, values, errors),
+        "materials": materials,
+        "general_errors": [
+            str(e.message)
+            for e in errors
+            if e.field not in {f.key for f in schema.fields}
+            and e.field not in {f"materials.{r.uuid}" for r in version.materials.all()}
+        ],
+        "principal_value": f"{principal_type}:{principal_uuid}",
+        "principal_label": next(
+            a.principal_label for a in choices if a.principal_uuid == principal_uuid
+        ),
+        "principal_options": [
+            {"value": f"{a.principal_type}:{a.principal_uuid}", "label": a.principal_label}
+            for a in choices
+        ],
+        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+    """The application page: form, materials, submit."""
+    version = _version(version_uuid)
+    principal = _principal(request)
+    principal_type, principal_uuid, _choices = principal
+    user = _user(request)
+    schema = form_schema_parse(version.application_form, prefix="version")
+    draft = draft_for(
+        actor=user,
+        version_uuid=version.uuid,
+        principal_type=principal_type,
+        principal_uuid=principal_uuid,
+    )
+    errors: list[FieldError] = []
+    values: dict[str, Any] = dict(draft.form_data) if draft is not None else {}
+    status = 200
+    if request.method == "POST":
+        done = case_submitted_with_key(user, request.POST.get("idempotency_key", ""))
+        if done is not None and request.POST.get("do") == "submit":
+            return HttpResponseRedirect(reverse("portal:my_case", args=[done.number]))
+        values = _form_values(request, schema)
+        _saved, problems = draft_save(
+            actor=user,
+            version_uuid=version.uuid,
+            principal_type=principal_type,
+            principal_uuid=principal_uuid,
+            form_data=values,
+        )
+        action = request.POST.get("do", "save")
+        if action == "submit":
+            return_to, errors = _submit(request, version, principal, values)
+            if return_to is not None:
+                return return_to
+        elif action.startswith(("upload:", "remove:")):
+            errors = _material_change(request, version, principal, action)
+            if not errors:
+                url = reverse("portal:apply", args=[version.uuid])
+                return HttpResponseRedirect(
+                    f"{url}?principal={principal_type}:{principal_uuid}#materials"
+                )
+        else:
+            errors = problems
+            messages.info(request, _("Draft saved."))
+        status = 400 if errors and action != "save" else 200
+    context = _context(request, version, values=values, errors=errors, principal=principal)
+    return render(request, "portal/cases/apply.html", context, status=status)
+
+
+def _submit(
+    request: HttpRequest,
+    version: ItemVersion,
+    principal: tuple[str, uuid.UUID, list[Any]],
+    values: dict[str, Any],
+) -> tuple[HttpResponse | None, list[FieldError]]:
+    user = _user(request)
+    current = draft_for(
+        actor=user,
+        version_uuid=version.uuid,
+        principal_type=principal[0],
+        principal_uuid=principal[1],
+    )
+    try:
+        case, _created = case_submit(
+            actor=user,
+            version_uuid=version.uuid,
+            principal_type=principal[0],
+            principal_uuid=principal[1],
+            channel="web",
+            form_data=values,
+            idempotency_key=request.POST.get("idempotency_key", ""),
+            materials=[u.uuid for u in current.uploads.all()] if current else [],
+        )
+    except ValidationFailed as error:
+        return None, error.errors
+    messages.success(
+        request,
+        _("Your application was submitted. Case number: %(number)s") % {"number": case.number},
+    )
+    return HttpResponseRedirect(reverse("portal:my_case", args=[case.number])), []
+
+
+def _material_change(
+    request: HttpRequest,
+    version: ItemVersion,
+    principal: tuple[str, uuid.UUID, list[Any]],
+    action: str,
+) -> list[FieldError]:
+    """Upload a file for one requirement, or remove an upload; problems name the material."""
+    user = _user(request)
+    verb, _colon, target = action.partition(":")
+    try:
+        target_uuid = uuid.UUID(target)
+    except ValueError:
+        return [FieldError("materials", "materials.unknown", _("Unknown material."))]
+    where = f"materials.{target_uuid}"
+    try:
+        if verb == "remove":
+            material_upload_remove(actor=user, upload_uuid=target_uuid)
+            messages.success(request, _("File removed."))
+            return []
+        uploaded = request.FILES.get(f"file_{target_uuid}")
+        if uploaded is None:
+            return [FieldError(where, "file.required", _("Choose a file to upload."))]
+        draft = draft_open(
+            actor=user,
+            version_uuid=version.uuid,
+            principal_type=principal[0],
+            principal_uuid=principal[1],
+        )
+        material_upload(actor=user, draft=draft, requirement_uuid=target_uuid, uploaded=uploaded)
+    except ValidationFailed as error:
+        return [FieldError(where, e.code, e.message) for e in error.errors]
+    except DomainError as error:
+        return [FieldError(where, "materials.refused", error.detail)]
+    messages.success(request, _("File uploaded."))
+    return []
+
+
+@login_required
+@require_POST
+def apply_fields(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+    """htmx: keep the draft and re-render the fields with the problems found so far."""
+    version = _version(version_uuid)
+    principal = _principal(request)
+    schema = form_schema_parse(version.application_form, prefix="version")
+    values = _form_values(request, schema)
+    _draft, problems = draft_save(
+        actor=_user(request),
+        version_uuid=version.uuid,
+        principal_type=principal[0],
+        principal_uuid=principal[1],
+        form_data=values,
+    )
+    touched = request.headers.get("HX-Trigger-Name", "").removeprefix("f_")
+    # Show a problem only for fields the user has filled in or just left.
+    shown = [
+        e
+        for e in problems
+        if values.get(e.field.removeprefix("form_data.")) or e.field == f"form_data.{touched}"
+    ]
+    return render(
+        request,
+        "portal/cases/_form_fields.html",
+        {"rows": _field_rows(schema, values, shown)},
+    )
+
+
+@login_required
+@require_safe
+def my_case_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    cases = list(my_cases(user).select_related("version__handling_item")[:50])
+    drafts = list(
+        user.application_drafts.select_related("version__handling_item").order_by("-updated_at")[
+            :20
+        ]
+    )
+    return render(request, "portal/cases/my_cases.html", {"cases": cases, "drafts": drafts})
+
+
+WITHDRAWABLE = {CaseState.SUBMITTED, CaseState.SUPPLEMENT_REQUESTED, CaseState.ACCEPTED}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_case(request: HttpRequest, number: str) -> HttpResponse:
+    """One case: progress timeline, due dates, materials; withdrawing."""
+    user = _user(request)
+    case = case_for_number(number)
+    if case is None or not case_visible_to(user, case):
+        raise Http404(_("No such case."))
+    error = ""
+    if request.method == "POST" and request.POST.get("do") == "withdraw":
+        try:
+            case = case_act(
+                case=case, action="withdraw", actor=user, opinion=request.POST.get("opinion", "")
+            )
+        except DomainError as refused:
+            error = (
+                " ".join(str(e.message) for e in refused.errors)
+                if isinstance(refused, ValidationFailed)
+                else str(refused.detail)
+            )
+        else:
+            messages.success(request, _("The application was withdrawn."))
+            return HttpResponseRedirect(reverse("portal:my_case", args=[case.number]))
+    detail = case_detail(case)
+    return render(
+        request,
+        "portal/cases/case.html",
+        {
+            "case": case,
+            "detail": detail,
+            "materials": list(case.materials.select_related("requirement", "stored_file")),
+            "may_withdraw": case.state in WITHDRAWABLE,
+            "withdraw_error": error,
+        },
+        status=400 if error else 200,
+    )

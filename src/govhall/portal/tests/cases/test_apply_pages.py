@@ -1,0 +1,140 @@
+"""Applying in the portal: the form of the guide version, kept as a draft on every change,
+materials uploaded one by one, one case per submitted page, my cases, withdrawing."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from govhall.archive.tests.conftest import make_pdf
+from govhall.cases.models import ApplicationDraft, Case, MaterialUpload
+from govhall.catalog.models import MaterialRequirement
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(version: Any, tail: str = "") -> str:
+    return f"/apply/{version.uuid}/{tail}"
+
+
+def test_signing_in_is_required(client: Client, version: Any) -> None:
+    response = client.get(_url(version))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/sign-in/?next=/apply/")
+
+
+def test_the_form_is_rendered_from_the_version(client: Client, version: Any, zhang: Any) -> None:
+    client.force_login(zhang.user)
+    page = client.get(_url(version)).content.decode()
+    assert 'name="f_household_size"' in page and 'name="f_monthly_income"' in page
+    assert "最低生活保障申请书" in page
+    # A material obtained through data sharing is not asked for.
+    assert page.count('type="file"') == 1
+    assert re.search(r'name="idempotency_key" value="[0-9a-f]{32}"', page)
+
+
+def test_typing_keeps_a_draft_and_shows_problems(client: Client, version: Any, zhang: Any) -> None:
+    client.force_login(zhang.user)
+    fragment = client.post(
+        _url(version, "fields/"),
+        {"f_household_size": "30", "f_monthly_income": ""},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TRIGGER_NAME="f_household_size",
+    )
+    assert fragment.status_code == 200
+    html = fragment.content.decode()
+    assert "<html" not in html
+    assert 'aria-invalid="true"' in html and "30" in html
+    assert ApplicationDraft.objects.get().form_data == {
+        "household_size": "30",
+        "monthly_income": "",
+    }
+    # Coming back later shows what was typed.
+    assert 'value="30"' in client.get(_url(version)).content.decode()
+
+
+def test_submit_with_material_then_withdraw(client: Client, version: Any, zhang: Any) -> None:
+    client.force_login(zhang.user)
+    requirement = MaterialRequirement.objects.get(version=version, name="最低生活保障申请书")
+    missing = client.post(
+        _url(version),
+        {"do": "submit", "f_household_size": "3", "idempotency_key": "page-1"},
+    )
+    assert missing.status_code == 400
+    assert re.search(r'class="field__error">[^<]*最低生活保障申请书', missing.content.decode())
+    assert Case.objects.count() == 0
+    uploaded = client.post(
+        _url(version),
+        {
+            "do": f"upload:{requirement.uuid}",
+            "f_household_size": "3",
+            f"file_{requirement.uuid}": SimpleUploadedFile(
+                "申请书.pdf", make_pdf(), content_type="application/pdf"
+            ),
+        },
+    )
+    assert uploaded.status_code == 302 and uploaded["Location"].endswith("#materials")
+    assert MaterialUpload.objects.get().file_name == "申请书.pdf"
+    submitted = client.post(
+        _url(version),
+        {"do": "submit", "f_household_size": "3", "idempotency_key": "page-1"},
+    )
+    assert submitted.status_code == 302
+    case = Case.objects.get()
+    assert submitted["Location"] == f"/my/cases/{case.number}/"
+    assert case.form_data == {"household_size": 3}
+    # The same page submitted twice (a double click) yields the same case.
+    again = client.post(
+        _url(version), {"do": "submit", "f_household_size": "3", "idempotency_key": "page-1"}
+    )
+    assert again["Location"] == submitted["Location"] and Case.objects.count() == 1
+    listing = client.get("/my/cases/").content.decode()
+    assert case.number in listing
+    page = client.get(f"/my/cases/{case.number}/").content.decode()
+    assert "申请书.pdf" in page
+    no_reason = client.post(f"/my/cases/{case.number}/", {"do": "withdraw", "opinion": ""})
+    assert no_reason.status_code == 400
+    withdrawn = client.post(f"/my/cases/{case.number}/", {"do": "withdraw", "opinion": "重复申请"})
+    assert withdrawn.status_code == 302
+    assert Case.objects.get().state == "withdrawn"
+
+
+def test_a_disguised_upload_is_refused_with_a_message(
+    client: Client,
+    version: Any,
+    zhang: Any,
+) -> None:
+    client.force_login(zhang.user)
+    requirement = MaterialRequirement.objects.get(version=version, name="最低生活保障申请书")
+    response = client.post(
+        _url(version),
+        {
+            "do": f"upload:{requirement.uuid}",
+            "f_household_size": "2",
+            f"file_{requirement.uuid}": SimpleUploadedFile("a.pdf", b"GIF89a" + b"0" * 64),
+        },
+    )
+    assert response.status_code == 400
+    assert MaterialUpload.objects.count() == 0
+    # The problem is shown at the material, and what was typed is kept in the draft.
+    assert re.search(
+        r'<strong>最低生活保障申请书</strong>\s*<p class="field__error">', response.content.decode()
+    )
+    assert ApplicationDraft.objects.get().form_data == {"household_size": "2"}
+    removed = client.post(_url(version), {"do": "remove:not-a-uuid"})
+    assert removed.status_code == 400
+
+
+def test_someone_elses_case_is_not_found(
+    client: Client, version: Any, zhang: Any, yang: Any
+) -> None:
+    from govhall.cases.tests.conftest import new_case
+
+    case = new_case(version, zhang)
+    client.force_login(yang.user)
+    assert client.get(f"/my/cases/{case.number}/").status_code == 404
+    assert case.number not in client.get("/my/cases/").content.decode()
