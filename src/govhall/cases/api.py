@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from govhall.cases.models import Case, CaseState
 from govhall.cases.selectors import (
     DEADLINE_STATES,
+    available_actions,
     case_detail,
     case_for_number,
     case_visible_to,
@@ -26,13 +27,14 @@ from govhall.cases.selectors import (
     work_queue,
 )
 from govhall.cases.services.actions import case_act
+from govhall.cases.services.assignment import MAX_BULK, case_assign, cases_bulk_act
 from govhall.cases.services.drafts import (
     draft_open,
     material_upload,
     material_upload_remove,
 )
 from govhall.cases.services.submission import case_submit
-from govhall.core.errors import NotFound
+from govhall.core.errors import FieldError, NotFound, ValidationFailed
 from govhall.identity.api_auth import USER
 from govhall.identity.models import User
 
@@ -72,6 +74,13 @@ class StopOut(Schema):
     ended_on: datetime.date | None
 
 
+class StepOut(Schema):
+    spec_id: str
+    name: str
+    role: str
+    department: str | None
+
+
 class DueOut(Schema):
     due_on: datetime.date
     working_days_used: int
@@ -93,9 +102,12 @@ class CaseOut(Schema):
     due_provisional: bool
     timeline: list[ActionOut]
     clock_stops: list[StopOut]
+    assignee: str
+    current_steps: list[StepOut]
+    actions: list[str]
 
 
-def _case_out(case: Case) -> CaseOut:
+def _case_out(case: Case, user: User) -> CaseOut:
     detail = case_detail(case)
 
     def due(progress: Any) -> DueOut | None:
@@ -138,6 +150,17 @@ def _case_out(case: Case) -> CaseOut:
             StopOut(kind=s.kind, reason=s.reason, started_on=s.started_on, ended_on=s.ended_on)
             for s in detail.stops
         ],
+        assignee=case.assignee.get_username() if case.assignee else "",
+        current_steps=[
+            StepOut(
+                spec_id=s["spec_id"],
+                name=s["name"],
+                role=s["role"],
+                department=str(s["item"]) if s.get("item") is not None else None,
+            )
+            for s in case.current_steps
+        ],
+        actions=available_actions(user, case),
     )
 
 
@@ -167,7 +190,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[CaseOut]:
         idempotency_key=request.headers.get("Idempotency-Key", ""),
         materials=payload.materials,
     )
-    return Status(201 if created else 200, _case_out(case))
+    return Status(201 if created else 200, _case_out(case, user))
 
 
 class UploadOut(Schema):
@@ -278,16 +301,19 @@ PAGE_SIZE = 20
         "view=mine (default): any signed-in account — cases it submitted, made for it, or made "
         "for an organization it represents, newest first. view=queue: staff with "
         "cases.process_case — open cases of their department and region, most urgent first; "
-        "filters state and deadline (green, yellow from the warning share of the promised "
-        "limit, red when overdue). 20 per page; page starts at 1."
+        "filters state, deadline (green, yellow from the warning share of the promised "
+        "limit, red when overdue) and assigned (me, unassigned). 20 per page; page starts at 1."
     ),
 )
 def list_cases(
-    request: HttpRequest, view: str = "mine", state: str = "", deadline: str = "", page: int = 1
+    request: HttpRequest,
+    view: str = "mine",
+    state: str = "",
+    deadline: str = "",
+    assigned: str = "",
+    page: int = 1,
 ) -> CaseListOut:
     from django.utils import timezone
-
-    from govhall.core.errors import FieldError, ValidationFailed
 
     problems = []
     if view not in {"mine", "queue"}:
@@ -298,13 +324,15 @@ def list_cases(
         problems.append(
             FieldError("deadline", "deadline.invalid", _("Choose green, yellow or red."))
         )
+    if assigned not in {"", "me", "unassigned"}:
+        problems.append(FieldError("assigned", "assigned.invalid", _("Choose me or unassigned.")))
     if page < 1:
         problems.append(FieldError("page", "page.invalid", _("Pages start at 1.")))
     if problems:
         raise ValidationFailed(problems)
     user = _user(request)
     if view == "queue":
-        queryset = work_queue(user, state=state, deadline=deadline)
+        queryset = work_queue(user, state=state, deadline=deadline, assigned=assigned)
     else:
         queryset = my_cases(user)
         if state:
@@ -352,6 +380,58 @@ def counts(request: HttpRequest) -> QueueCountsOut:
     return QueueCountsOut(**queue_counts(_user(request)))
 
 
+class BulkIn(Schema):
+    numbers: list[str]
+    action: str
+    opinion: str = ""
+
+
+class BulkOutcomeOut(Schema):
+    number: str
+    done: bool
+    message: str
+
+
+@router.post(
+    "/bulk",
+    response=list[BulkOutcomeOut],
+    auth=USER,
+    summary="The same action on several cases of my queue",
+    description=(
+        "Staff with cases.process_case: action is claim or any case action (accept, review, "
+        "approve, ...); at most 100 numbers (422 numbers.too_many). Each case is done in its "
+        "own transaction and reported: done, or the reason it was not (state, right, "
+        "process); a case the caller may not see is reported as not found."
+    ),
+)
+def bulk(request: HttpRequest, payload: BulkIn) -> list[BulkOutcomeOut]:
+    user = _user(request)
+    if len(payload.numbers) > MAX_BULK:
+        raise ValidationFailed(
+            [FieldError("numbers", "numbers.too_many", _("At most 100 cases at once."))]
+        )
+    visible = [n for n in payload.numbers if _may_see(user, n)]
+    outcomes = {
+        o.number: o
+        for o in cases_bulk_act(
+            numbers=visible, action=payload.action, actor=user, opinion=payload.opinion
+        )
+    }
+    return [
+        BulkOutcomeOut(
+            number=n,
+            done=outcomes[n].done if n in outcomes else False,
+            message=outcomes[n].message if n in outcomes else _("No such case."),
+        )
+        for n in payload.numbers
+    ]
+
+
+def _may_see(user: User, number: str) -> bool:
+    case = case_for_number(number)
+    return case is not None and case_visible_to(user, case)
+
+
 def _visible_case(request: HttpRequest, number: str) -> Case:
     case = case_for_number(number)
     if case is None or not case_visible_to(_user(request), case):
@@ -371,7 +451,7 @@ def _visible_case(request: HttpRequest, number: str) -> Case:
     ),
 )
 def get_case(request: HttpRequest, number: str) -> CaseOut:
-    return _case_out(_visible_case(request, number))
+    return _case_out(_visible_case(request, number), _user(request))
 
 
 class ActionIn(Schema):
@@ -380,9 +460,8 @@ class ActionIn(Schema):
 
 def _act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> CaseOut:
     case = _visible_case(request, number)
-    return _case_out(
-        case_act(case=case, action=action, actor=_user(request), opinion=payload.opinion)
-    )
+    user = _user(request)
+    return _case_out(case_act(case=case, action=action, actor=user, opinion=payload.opinion), user)
 
 
 def _action_endpoint(name: str) -> Any:
@@ -409,6 +488,12 @@ for _action, _who, _summary in (
         "Ask once for everything missing (补正)",
     ),
     ("supplement", _APPLICANT + " The clock runs again.", "Supply what was asked for"),
+    (
+        "review",
+        _STAFF + " Completes the review step waiting for the caller (for a joint case, the "
+        "caller's department's); an opinion is required.",
+        "Give a review opinion",
+    ),
     ("approve", _STAFF + " An opinion is required.", "Decide: grant"),
     ("reject", _STAFF + " An opinion (the reasons) is required.", "Decide: refuse"),
     ("deliver", _STAFF, "Deliver the result"),
@@ -425,6 +510,37 @@ for _action, _who, _summary in (
         description=_who,
         operation_id=f"case_{_action.replace('-', '_')}",
     )
+
+
+class AssignIn(Schema):
+    assignee: str = ""
+
+
+@router.post(
+    "/{number}/assign",
+    response=CaseOut,
+    auth=USER,
+    summary="Claim, assign or transfer a case",
+    description=(
+        "Staff with cases.process_case whose region and department cover the case (403 "
+        "otherwise). Without assignee the caller claims the case (409 when someone already "
+        "has it); with a user name it is assigned or transferred to that colleague, who must "
+        "be able to process it (422 assignee.not_eligible). 409 for a case no longer open."
+    ),
+)
+def assign(request: HttpRequest, number: str, payload: AssignIn) -> CaseOut:
+    user = _user(request)
+    case = _visible_case(request, number)
+    if payload.assignee:
+        assignee = User.objects.filter(username=payload.assignee).first()
+        if assignee is None:
+            raise ValidationFailed(
+                [FieldError("assignee", "assignee.not_eligible", _("No such colleague."))]
+            )
+        case = case_assign(case=case, actor=user, assignee=assignee)
+    else:
+        case = case_assign(case=case, actor=user, assignee=user, claim=True)
+    return _case_out(case, user)
 
 
 __all__ = ["HttpResponse", "router"]

@@ -9,8 +9,10 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from govhall.cases.deadlines import Progress, clock_stops, progress
-from govhall.cases.models import Case, CaseAction, CaseState, ClockStop
+from govhall.cases.models import Case, CaseAction, CaseParticipant, CaseState, ClockStop
 from govhall.cases.services.actions import applicant_acting, staff_may_process
+from govhall.cases.services.process import step_for
+from govhall.cases.transitions import STAFF, TRANSITIONS
 from govhall.core.errors import DomainError
 from govhall.core.scoping import StaffScope
 from govhall.identity.models import User
@@ -48,6 +50,26 @@ def case_for_number(number: str) -> Case | None:
         .filter(number=number)
         .first()
     )
+
+
+def available_actions(user: User, case: Case) -> list[str]:
+    """The actions ``user`` may take on ``case`` now: the state allows them, the user has the
+    right, and the process waits for them (for the buttons of the case pages)."""
+    names: list[str] = []
+    for name, transition in TRANSITIONS.items():
+        if case.state not in transition.sources:
+            continue
+        try:
+            if transition.role == STAFF:
+                if not staff_may_process(user, case, action=name):
+                    continue
+                step_for(case, name, user)
+            else:
+                applicant_acting(user, case)
+        except DomainError:
+            continue
+        names.append(name)
+    return names
 
 
 def case_submitted_with_key(user: User, key: str) -> Case | None:
@@ -106,15 +128,25 @@ def deadline_state(case: Case, today: datetime.date) -> str:
     return YELLOW if case.warn_on <= today else GREEN
 
 
-def work_queue(user: User, *, state: str = "", deadline: str = "") -> QuerySet[Case]:
-    """Open cases the user may process, most urgent first (promised due date, then age)."""
+def work_queue(
+    user: User, *, state: str = "", deadline: str = "", assigned: str = ""
+) -> QuerySet[Case]:
+    """Open cases the user may process, most urgent first (promised due date, then age);
+    ``assigned``: ``me`` (the user's own), ``unassigned`` (nobody's yet) or all."""
     if not user.has_perm("cases.process_case"):
         return Case.objects.none()
-    queryset = StaffScope.for_user(user).filter(
-        Case.objects.filter(state__in=[state] if state else OPEN_STATES), department="department"
-    )
+    cases = Case.objects.filter(state__in=[state] if state else OPEN_STATES)
+    queryset = StaffScope.for_user(user).filter(cases, department="department")
+    if user.department_id is not None:
+        # Joint cases in which the user's department reviews (并联审批).
+        joint = CaseParticipant.objects.filter(department_id=user.department_id)
+        queryset = queryset | cases.filter(pk__in=joint.values("case_id"))
     if deadline:
         queryset = queryset.filter(deadline_filter(deadline, timezone.localdate()))
+    if assigned == "me":
+        queryset = queryset.filter(assignee=user)
+    elif assigned == "unassigned":
+        queryset = queryset.filter(assignee__isnull=True)
     return queryset.order_by(F("promised_due_on").asc(nulls_last=True), "received_at", "id")
 
 

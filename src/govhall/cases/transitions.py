@@ -43,6 +43,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("refuse", [S.SUBMITTED], S.REFUSED, STAFF, opinion=True),
         _t("request_supplement", [S.SUBMITTED], S.SUPPLEMENT_REQUESTED, STAFF, opinion=True),
         _t("supplement", [S.SUPPLEMENT_REQUESTED], S.SUBMITTED, APPLICANT),
+        _t("review", [S.ACCEPTED], S.ACCEPTED, STAFF, opinion=True),
         _t("approve", [S.ACCEPTED], S.APPROVED, STAFF, opinion=True),
         _t("reject", [S.ACCEPTED], S.REJECTED, STAFF, opinion=True),
         _t("deliver", [S.APPROVED], S.DELIVERED, STAFF),
@@ -57,6 +58,7 @@ TRANSITIONS: dict[str, Transition] = {
     )
 }
 SUBMIT = "submit"
+ASSIGN = "assign"  # claiming, assigning or transferring a case: the state does not change
 
 # What each entry of the log is called on timelines and notices.
 ACTION_LABELS: dict[str, Any] = {
@@ -65,6 +67,8 @@ ACTION_LABELS: dict[str, Any] = {
     "refuse": _("Not accepted"),
     "request_supplement": _("Asked once for everything missing (补正)"),
     "supplement": _("Missing materials supplied"),
+    "review": _("Review opinion"),
+    ASSIGN: _("Assigned"),
     "approve": _("Decided: granted"),
     "reject": _("Decided: refused"),
     "deliver": _("Result delivered"),
@@ -77,12 +81,19 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
+OPEN_STATES = frozenset(
+    {S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.APPROVED, S.DELIVERED, S.REJECTED}
+)
+
+
 def state_after(actions: Iterable[str]) -> str:
     """Replay a log of action names from the start; raises ``ValueError`` on a wrong order."""
     state = ""
     for action in actions:
         if action == SUBMIT and not state:
             state = CaseState.SUBMITTED
+            continue
+        if action == ASSIGN and state in OPEN_STATES:
             continue
         transition = TRANSITIONS.get(action)
         if transition is None or state not in transition.sources:

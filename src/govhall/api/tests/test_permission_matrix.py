@@ -55,6 +55,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/cases/queue/counts"): USER,
     ("POST", "/api/v1/cases/uploads"): USER,
     ("DELETE", "/api/v1/cases/uploads/{upload_uuid}"): USER,
+    ("POST", "/api/v1/cases/{number}/assign"): USER,
+    ("POST", "/api/v1/cases/bulk"): USER,
     ("GET", "/api/v1/cases/{number}"): USER,
     **{
         ("POST", f"/api/v1/cases/{{number}}/actions/{action}"): USER
@@ -63,6 +65,7 @@ ACCESS: dict[tuple[str, str], str] = {
             "refuse",
             "request-supplement",
             "supplement",
+            "review",
             "approve",
             "reject",
             "deliver",

@@ -10,15 +10,18 @@ from govhall.cases.models.case import (
     ClockStopKind,
 )
 from govhall.cases.models.material import ApplicationDraft, MaterialUpload
+from govhall.cases.models.process import CaseParticipant, VersionProcess
 
 __all__ = [
     "ApplicationDraft",
     "Case",
     "CaseAction",
     "CaseNumberCounter",
+    "CaseParticipant",
     "CaseState",
     "Channel",
     "ClockStop",
     "ClockStopKind",
     "MaterialUpload",
+    "VersionProcess",
 ]

@@ -105,6 +105,23 @@ class Case(PublicModel):
     idempotency_key = models.CharField(_("idempotency key"), max_length=100)
     request_fingerprint = models.CharField(_("request fingerprint"), max_length=64)
     revision = models.PositiveIntegerField(_("revision"), default=1)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    workflow_state = models.TextField(_("process state"), blank=True, editable=False)
+    current_steps = models.JSONField(
+        _("current steps"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The process steps waiting now: id, name, role and, for joint reviews, the department."
+        ),
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -124,6 +141,7 @@ class Case(PublicModel):
             models.Index(fields=["department", "state", "promised_due_on"], name="cases_queue"),
             models.Index(fields=["state", "legal_due_on"], name="cases_overdue"),
             models.Index(fields=["submitted_by", "received_at"], name="cases_mine"),
+            models.Index(fields=["assignee", "state"], name="cases_assigned"),
         ]
         permissions = [("process_case", _("Can accept, review and decide cases"))]
 

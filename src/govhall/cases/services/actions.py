@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from govhall.cases.deadlines import clock_stops, due_dates
 from govhall.cases.models import Case, CaseAction, CaseState, ClockStop, ClockStopKind
+from govhall.cases.services.process import process_complete, process_end, step_for
 from govhall.cases.transitions import APPLICANT, STAFF, TRANSITIONS
 from govhall.core.audit import audit_record_create
 from govhall.core.calendar import get_calendar
@@ -32,14 +33,22 @@ from govhall.identity.acting import (
 from govhall.identity.models import User
 
 MAX_OPINION = 2000
+ENDED = frozenset({CaseState.REFUSED, CaseState.WITHDRAWN, CaseState.CLOSED})
 
 
-def staff_may_process(user: User, case: Case) -> bool:
-    """Staff with ``cases.process_case`` whose region and department cover the case."""
+def staff_may_process(user: User, case: Case, *, action: str = "") -> bool:
+    """Staff with ``cases.process_case`` whose region and department cover the case; for a
+    joint case, staff of a participating department may see it and give their review."""
     if not user.has_perm("cases.process_case"):
         return False
-    return StaffScope.for_user(user).covers(
+    if StaffScope.for_user(user).covers(
         region_prefix=case.region.prefix, department_id=case.department_id
+    ):
+        return True
+    return (
+        action in {"", "review"}
+        and user.department_id is not None
+        and case.participants.filter(department_id=user.department_id).exists()
     )
 
 
@@ -78,7 +87,7 @@ def case_act(
         )
     on_behalf_of: dict[str, Any] = {}
     if transition.role == STAFF:
-        if not staff_may_process(actor, case):
+        if not staff_may_process(actor, case, action=action):
             raise PermissionDenied(gettext("You may not process this case."))
     else:
         on_behalf_of = applicant_acting(actor, case).audit_data()["on_behalf_of"]
@@ -90,7 +99,20 @@ def case_act(
                 % {"state": locked.get_state_display()}
             )
         today = timezone.localdate()
+        step = step_for(locked, action, actor)
         _apply(locked, action, today, opinion)
+        step_data: dict[str, Any] = {}
+        if step is not None:
+            process_complete(
+                locked,
+                step,
+                {"opinion": opinion, "by": actor.get_username(), "granted": action == "approve"},
+            )
+            step_data = {"step": step["spec_id"], "step_name": step["name"]}
+            if step.get("item") is not None:
+                step_data["department"] = step["item"]
+        if transition.target in ENDED:
+            process_end(locked)
         sequence = (locked.actions.aggregate(last=Max("sequence"))["last"] or 0) + 1
         previous = locked.state
         locked.state = transition.target
@@ -107,7 +129,7 @@ def case_act(
             role=transition.role if transition.role == STAFF else APPLICANT,
             on_behalf_of=on_behalf_of,
             opinion=opinion,
-            data=data or {},
+            data={**step_data, **(data or {})},
         )
         audit_record_create(
             actor=actor,
@@ -118,6 +140,7 @@ def case_act(
                 "from": previous,
                 "to": transition.target,
                 "opinion": opinion[:200],
+                **step_data,
                 **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
             },
         )

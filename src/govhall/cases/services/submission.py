@@ -20,6 +20,7 @@ from govhall.cases.models import (
     Channel,
     MaterialUpload,
 )
+from govhall.cases.services.process import process_start
 from govhall.cases.transitions import SUBMIT
 from govhall.catalog.application_forms import form_schema_parse
 from govhall.catalog.models import ItemVersion, MaterialRequirement, MaterialSource, VersionState
@@ -179,6 +180,8 @@ def case_submit(
                 idempotency_key=key,
                 request_fingerprint=fingerprint,
             )
+            process_start(case)
+            case.save(update_fields=["workflow_state", "current_steps"])
             CaseAction.objects.create(
                 case=case,
                 sequence=1,

@@ -101,6 +101,11 @@ def test_supplement_stops_the_clock_and_the_full_lifecycle_replays(
         case_act(case=case, action="accept", actor=clerk)
         with pytest.raises(Conflict):
             case_act(case=case, action="deliver", actor=clerk)
+        # The standard process reviews before the decision.
+        with pytest.raises(Conflict) as early:
+            case_act(case=case, action="approve", actor=clerk, opinion="符合条件，准予。")
+        assert "审查" in str(early.value.detail)
+        case_act(case=case, action="review", actor=clerk, opinion="材料齐全，家庭收入低于标准。")
         case_act(case=case, action="approve", actor=clerk, opinion="符合条件，准予。")
         case_act(case=case, action="deliver", actor=clerk)
         final = case_act(case=case, action="close", actor=clerk)
@@ -111,12 +116,16 @@ def test_supplement_stops_the_clock_and_the_full_lifecycle_replays(
         "request_supplement",
         "supplement",
         "accept",
+        "review",
         "approve",
         "deliver",
         "close",
     ]
     assert state_after(log) == "closed"
-    assert final.revision == 7
+    assert final.revision == 8
+    assert final.current_steps == []
+    steps = list(final.actions.order_by("sequence").values_list("data__step", flat=True))
+    assert steps == [None, None, None, "accept", "review", "decide", "deliver", None]
 
 
 def test_the_applicant_withdraws_with_a_reason(version: Any, zhang: Any, yang: Any) -> None:

@@ -1,0 +1,78 @@
+"""Which BPMN process an item version runs (docs/processes.md).
+
+A version without a row runs the template its case kind implies (即办件 → ``instant``,
+others → ``standard``). Catalog staff pick another template, or an administrator uploads a
+BPMN file (validated on upload); a joint item (``joint``) names the departments that review in
+parallel. Each case keeps the process it started with: its workflow state embeds the spec.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from govhall.core.models.base import PublicModel
+
+
+class VersionProcess(PublicModel):
+    version = models.OneToOneField(
+        "catalog.ItemVersion",
+        verbose_name=_("guide version"),
+        on_delete=models.CASCADE,
+        related_name="process",
+    )
+    template = models.CharField(
+        _("process template"),
+        max_length=32,
+        blank=True,
+        help_text=_("A built-in template; empty when a BPMN file was uploaded."),
+    )
+    bpmn = models.TextField(_("uploaded BPMN"), blank=True)
+    departments = models.JSONField(
+        _("joint departments"),
+        default=list,
+        blank=True,
+        help_text=_("Joint approval: the codes of the departments that review in parallel."),
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("process of a guide version")
+        verbose_name_plural = _("processes of guide versions")
+
+    def __str__(self) -> str:
+        return self.template or "bpmn"
+
+
+class CaseParticipant(models.Model):
+    """A department taking part in a joint case (并联审批) besides the lead department: its
+    staff see the case in their queue and give their review; the lead decides."""
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="participants"
+    )
+    department = models.ForeignKey(
+        "core.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="joint_cases",
+    )
+
+    class Meta:
+        verbose_name = _("joint department")
+        verbose_name_plural = _("joint departments")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "department"], name="cases_participant_once")
+        ]
+        indexes = [models.Index(fields=["department", "case"], name="cases_participant_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.department_id}"
