@@ -34,6 +34,7 @@ from govhall.cases.services.drafts import (
     material_upload_remove,
 )
 from govhall.cases.services.submission import case_submit
+from govhall.cases.services.supply import case_material_supply
 from govhall.core.errors import FieldError, NotFound, ValidationFailed
 from govhall.identity.api_auth import USER
 from govhall.identity.models import User
@@ -191,6 +192,46 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[CaseOut]:
         materials=payload.materials,
     )
     return Status(201 if created else 200, _case_out(case, user))
+
+
+class SuppliedOut(Schema):
+    uuid: UUID
+    requirement_name: str
+    file_name: str
+    case: CaseOut
+
+
+@router.post(
+    "/{number}/materials",
+    response={201: SuppliedOut},
+    auth=USER,
+    summary="Upload a material to a submitted case",
+    description=(
+        "The applicant or whoever may act for them on this item (404 for anyone else): "
+        "multipart requirement and file. Allowed while a 补正 notice waits (then send it "
+        "back with the supplement action) or for a material pending on the case (容缺), "
+        "which is settled at once; 409 otherwise; 422 file.* for a refused file."
+    ),
+)
+def supply(
+    request: HttpRequest, number: str, requirement: Form[uuid.UUID], file: File[UploadedFile]
+) -> Status[SuppliedOut]:
+    user = _user(request)
+    case = _visible_case(request, number)
+    upload = case_material_supply(
+        case=case, actor=user, requirement_uuid=requirement, uploaded=file
+    )
+    fresh = case_for_number(number)
+    assert fresh is not None
+    return Status(
+        201,
+        SuppliedOut(
+            uuid=upload.uuid,
+            requirement_name=upload.requirement.name,
+            file_name=upload.file_name,
+            case=_case_out(fresh, user),
+        ),
+    )
 
 
 class UploadOut(Schema):
@@ -456,12 +497,16 @@ def get_case(request: HttpRequest, number: str) -> CaseOut:
 
 class ActionIn(Schema):
     opinion: str = ""
+    data: dict[str, Any] = {}
 
 
 def _act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> CaseOut:
     case = _visible_case(request, number)
     user = _user(request)
-    return _case_out(case_act(case=case, action=action, actor=user, opinion=payload.opinion), user)
+    return _case_out(
+        case_act(case=case, action=action, actor=user, opinion=payload.opinion, data=payload.data),
+        user,
+    )
 
 
 def _action_endpoint(name: str) -> Any:
@@ -480,7 +525,13 @@ _APPLICANT = (
 )
 
 for _action, _who, _summary in (
-    ("accept", _STAFF, "Accept (受理)"),
+    (
+        "accept",
+        _STAFF + " data.pending_days (1-20, default 5): when materials are pending (容缺), "
+        "the working days they are due in. After five working days without a refusal or a "
+        "补正 notice the case counts as accepted from receipt (Art. 32).",
+        "Accept (受理)",
+    ),
     ("refuse", _STAFF + " An opinion (the reasons) is required.", "Refuse to accept (不予受理)"),
     (
         "request-supplement",
@@ -496,7 +547,48 @@ for _action, _who, _summary in (
     ),
     ("approve", _STAFF + " An opinion is required.", "Decide: grant"),
     ("reject", _STAFF + " An opinion (the reasons) is required.", "Decide: refuse"),
-    ("deliver", _STAFF, "Deliver the result"),
+    (
+        "deliver",
+        _STAFF + " data.method: window, mail or electronic; mail needs data.carrier and "
+        "data.waybill.",
+        "Deliver the result",
+    ),
+    ("suspend", _STAFF + " A reason is required; the clock stops.", "Suspend (中止)"),
+    ("resume", _STAFF + " A reason is required; the clock runs again.", "Resume"),
+    (
+        "start-special-procedure",
+        _STAFF + " data.procedure names one of the guide's special procedures; a reason is "
+        "required; the clock stops unless the guide counts it within the limit.",
+        "Start a special procedure (特别程序)",
+    ),
+    (
+        "end-special-procedure",
+        _STAFF + " The result is required; the clock runs again.",
+        "End the special procedure",
+    ),
+    (
+        "request-extension",
+        _STAFF + " data.days (1-10 working days, 15 for a joint case), once per case; the "
+        "reason is told to the applicant (Art. 42).",
+        "Request an extension of the time limit",
+    ),
+    (
+        "approve-extension",
+        "Staff with cases.approve_extension who cover the case, not the requester (403 "
+        "otherwise); 409 when no extension waits. The due dates move.",
+        "Approve the extension",
+    ),
+    (
+        "refuse-extension",
+        "Staff with cases.approve_extension who cover the case, not the requester (403 "
+        "otherwise); 409 when no extension waits.",
+        "Refuse the extension",
+    ),
+    (
+        "waive-material",
+        _STAFF + " data.requirement: a material pending on the case (容缺); a reason is required.",
+        "Waive a pending material",
+    ),
     ("close", _STAFF, "Close the case"),
     ("withdraw", _APPLICANT + " A reason is required.", "Withdraw the application"),
 ):

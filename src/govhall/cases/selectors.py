@@ -9,10 +9,10 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from govhall.cases.deadlines import Progress, clock_stops, progress
-from govhall.cases.models import Case, CaseAction, CaseParticipant, CaseState, ClockStop
+from govhall.cases.models import Case, CaseAction, CaseParticipant, ClockStop
 from govhall.cases.services.actions import applicant_acting, staff_may_process
 from govhall.cases.services.process import step_for
-from govhall.cases.transitions import STAFF, TRANSITIONS
+from govhall.cases.transitions import QUEUE_STATES, STAFF, TRANSITIONS
 from govhall.core.errors import DomainError
 from govhall.core.scoping import StaffScope
 from govhall.identity.models import User
@@ -101,12 +101,7 @@ def case_detail(case: Case, *, today: datetime.date | None = None) -> CaseDetail
     )
 
 
-OPEN_STATES = (
-    CaseState.SUBMITTED,
-    CaseState.SUPPLEMENT_REQUESTED,
-    CaseState.ACCEPTED,
-    CaseState.APPROVED,
-)
+OPEN_STATES = QUEUE_STATES
 GREEN, YELLOW, RED = "green", "yellow", "red"
 DEADLINE_STATES = (GREEN, YELLOW, RED)
 

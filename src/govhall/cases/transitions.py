@@ -36,6 +36,20 @@ def _t(
 
 
 S = CaseState
+KEEP = ""  # the action leaves the state as it is
+APPROVER = "approver"  # staff with cases.approve_extension, not the one who asked
+IN_REVIEW = (S.ACCEPTED, S.SUSPENDED, S.SPECIAL_PROCEDURE)
+#: States in which a material accepted as pending (容缺) may still arrive or be waived.
+PENDING_MAY_ARRIVE = (*IN_REVIEW, S.APPROVED, S.DELIVERED, S.REJECTED)
+#: Work is pending on these cases: they are in the queues.
+QUEUE_STATES = (
+    S.SUBMITTED,
+    S.SUPPLEMENT_REQUESTED,
+    S.ACCEPTED,
+    S.SUSPENDED,
+    S.SPECIAL_PROCEDURE,
+    S.APPROVED,
+)
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
@@ -44,13 +58,22 @@ TRANSITIONS: dict[str, Transition] = {
         _t("request_supplement", [S.SUBMITTED], S.SUPPLEMENT_REQUESTED, STAFF, opinion=True),
         _t("supplement", [S.SUPPLEMENT_REQUESTED], S.SUBMITTED, APPLICANT),
         _t("review", [S.ACCEPTED], S.ACCEPTED, STAFF, opinion=True),
+        _t("suspend", [S.ACCEPTED], S.SUSPENDED, STAFF, opinion=True),
+        _t("resume", [S.SUSPENDED], S.ACCEPTED, STAFF, opinion=True),
+        _t("start_special_procedure", [S.ACCEPTED], S.SPECIAL_PROCEDURE, STAFF, opinion=True),
+        _t("end_special_procedure", [S.SPECIAL_PROCEDURE], S.ACCEPTED, STAFF, opinion=True),
+        _t("request_extension", IN_REVIEW, KEEP, STAFF, opinion=True),
+        _t("approve_extension", IN_REVIEW, KEEP, APPROVER, opinion=True),
+        _t("refuse_extension", IN_REVIEW, KEEP, APPROVER, opinion=True),
+        _t("waive_material", PENDING_MAY_ARRIVE, KEEP, STAFF, opinion=True),
+        _t("supply_material", PENDING_MAY_ARRIVE, KEEP, APPLICANT),
         _t("approve", [S.ACCEPTED], S.APPROVED, STAFF, opinion=True),
         _t("reject", [S.ACCEPTED], S.REJECTED, STAFF, opinion=True),
         _t("deliver", [S.APPROVED], S.DELIVERED, STAFF),
         _t("close", [S.DELIVERED, S.REJECTED, S.REFUSED], S.CLOSED, STAFF),
         _t(
             "withdraw",
-            [S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED],
+            [S.SUBMITTED, S.SUPPLEMENT_REQUESTED, *IN_REVIEW],
             S.WITHDRAWN,
             APPLICANT,
             opinion=True,
@@ -74,6 +97,15 @@ ACTION_LABELS: dict[str, Any] = {
     "deliver": _("Result delivered"),
     "close": _("Closed"),
     "withdraw": _("Withdrawn by the applicant"),
+    "suspend": _("Suspended"),
+    "resume": _("Resumed"),
+    "start_special_procedure": _("Special procedure started"),
+    "end_special_procedure": _("Special procedure ended"),
+    "request_extension": _("Extension of the time limit requested"),
+    "approve_extension": _("Extension of the time limit approved"),
+    "refuse_extension": _("Extension of the time limit refused"),
+    "waive_material": _("Pending material waived"),
+    "supply_material": _("Pending material supplied"),
 }
 
 
@@ -81,9 +113,9 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
-OPEN_STATES = frozenset(
-    {S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.APPROVED, S.DELIVERED, S.REJECTED}
-)
+#: A case can be claimed or assigned in these states (work remains, if only closing it).
+ASSIGNABLE_STATES = frozenset({*QUEUE_STATES, S.DELIVERED, S.REJECTED})
+OPEN_STATES = ASSIGNABLE_STATES
 
 
 def state_after(actions: Iterable[str]) -> str:
@@ -93,10 +125,10 @@ def state_after(actions: Iterable[str]) -> str:
         if action == SUBMIT and not state:
             state = CaseState.SUBMITTED
             continue
-        if action == ASSIGN and state in OPEN_STATES:
+        if action == ASSIGN and state in ASSIGNABLE_STATES:
             continue
         transition = TRANSITIONS.get(action)
         if transition is None or state not in transition.sources:
             raise ValueError(f"{action} cannot follow {state or 'nothing'}")
-        state = transition.target
+        state = transition.target or state
     return state

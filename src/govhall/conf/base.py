@@ -211,6 +211,8 @@ _PERSONAL_DATA_KEYS = env(
 GOVHALL: dict[str, Any] = {
     # The province whose catalog this installation runs (GB/T 2260 code).
     "PROVINCE_CODE": env("GOVHALL_PROVINCE_CODE", "520000"),
+    # Key of the public case query codes (cases/lookup.py); empty: derived from SECRET_KEY.
+    "CASE_LOOKUP_KEY": env("GOVHALL_CASE_LOOKUP_KEY", ""),
     # Years of the working-day calendar table (the engine refuses dates outside them).
     "CALENDAR_FIRST_YEAR": env("GOVHALL_CALENDAR_FIRST_YEAR", 2010, int),
     "CALENDAR_LAST_YEAR": env("GOVHALL_CALENDAR_LAST_YEAR", 2035, int),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, hmac
 
 
 def sm3_hex(data: bytes) -> str:
@@ -10,3 +10,10 @@ def sm3_hex(data: bytes) -> str:
     digest = hashes.Hash(hashes.SM3())
     digest.update(data)
     return digest.finalize().hex()
+
+
+def hmac_sm3(key: bytes, data: bytes) -> bytes:
+    """HMAC-SM3 of ``data`` under ``key`` (keyed digests: blind indexes, look-up codes)."""
+    mac = hmac.HMAC(key, hashes.SM3())
+    mac.update(data)
+    return mac.finalize()

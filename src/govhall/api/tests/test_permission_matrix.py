@@ -57,6 +57,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/cases/uploads/{upload_uuid}"): USER,
     ("POST", "/api/v1/cases/{number}/assign"): USER,
     ("POST", "/api/v1/cases/bulk"): USER,
+    ("POST", "/api/v1/cases/{number}/materials"): USER,
     ("GET", "/api/v1/cases/{number}"): USER,
     **{
         ("POST", f"/api/v1/cases/{{number}}/actions/{action}"): USER
@@ -69,6 +70,14 @@ ACCESS: dict[tuple[str, str], str] = {
             "approve",
             "reject",
             "deliver",
+            "suspend",
+            "resume",
+            "start-special-procedure",
+            "end-special-procedure",
+            "request-extension",
+            "approve-extension",
+            "refuse-extension",
+            "waive-material",
             "close",
             "withdraw",
         )

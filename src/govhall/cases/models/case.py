@@ -21,6 +21,8 @@ class CaseState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted, awaiting acceptance")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Waiting for supplementary materials")
     ACCEPTED = "accepted", _("Accepted, under review")
+    SUSPENDED = "suspended", _("Suspended")
+    SPECIAL_PROCEDURE = "special_procedure", _("In a special procedure")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     REFUSED = "refused", _("Not accepted")
@@ -91,6 +93,16 @@ class Case(PublicModel):
         _("received on (working day)"),
         help_text=_("An application made on a non-working day counts from the next working day."),
     )
+    acceptance_due_on = models.DateField(
+        _("accept or refuse by"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Five working days after receipt (Administrative Licensing Law Art. 32): an "
+            "application neither refused nor sent back for supplements by then is accepted "
+            "from the day it was received."
+        ),
+    )
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     legal_due_on = models.DateField(_("legal due date"), null=True, blank=True)
     promised_due_on = models.DateField(_("promised due date"), null=True, blank=True)
@@ -101,6 +113,18 @@ class Case(PublicModel):
         help_text=_("The day the configured share of the promised limit is used up (yellow)."),
     )
     due_provisional = models.BooleanField(_("due dates provisional"), default=False)
+    extension_days = models.PositiveSmallIntegerField(
+        _("extension (working days)"), default=0, help_text=_("Approved (Art. 42).")
+    )
+    extension_requested_days = models.PositiveSmallIntegerField(
+        _("extension requested (working days)"), default=0
+    )
+    pending_materials = models.JSONField(
+        _("pending materials (容缺)"),
+        default=list,
+        blank=True,
+        help_text=_("Materials accepted as pending: requirement, name, due date and status."),
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=100)
     request_fingerprint = models.CharField(_("request fingerprint"), max_length=64)
@@ -143,7 +167,10 @@ class Case(PublicModel):
             models.Index(fields=["submitted_by", "received_at"], name="cases_mine"),
             models.Index(fields=["assignee", "state"], name="cases_assigned"),
         ]
-        permissions = [("process_case", _("Can accept, review and decide cases"))]
+        permissions = [
+            ("process_case", _("Can accept, review and decide cases")),
+            ("approve_extension", _("Can approve extensions of time limits")),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -13,15 +13,14 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from govhall.cases.deadlines import clock_stops, due_dates
-from govhall.cases.models import Case, CaseAction, CaseState, ClockStop, ClockStopKind
+from govhall.cases.events import EVENT_RELATED, case_event_publish
+from govhall.cases.models import Case, CaseAction, CaseState
+from govhall.cases.services.effects import apply_effects
 from govhall.cases.services.process import process_complete, process_end, step_for
-from govhall.cases.transitions import APPLICANT, STAFF, TRANSITIONS
+from govhall.cases.transitions import APPLICANT, APPROVER, STAFF, TRANSITIONS
 from govhall.core.audit import audit_record_create
-from govhall.core.calendar import get_calendar
 from govhall.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.scoping import StaffScope
 from govhall.identity.acting import (
@@ -86,21 +85,27 @@ def case_act(
             [FieldError("opinion", "opinion.too_long", gettext("At most 2,000 characters."))]
         )
     on_behalf_of: dict[str, Any] = {}
-    if transition.role == STAFF:
+    if transition.role == APPROVER:
+        if not actor.has_perm("cases.approve_extension") or not staff_may_process(actor, case):
+            raise PermissionDenied(gettext("You may not approve extensions for this case."))
+    elif transition.role == STAFF:
         if not staff_may_process(actor, case, action=action):
             raise PermissionDenied(gettext("You may not process this case."))
     else:
         on_behalf_of = applicant_acting(actor, case).audit_data()["on_behalf_of"]
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("version").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related(*EVENT_RELATED)
+            .get(pk=case.pk)
+        )
         if locked.state not in transition.sources:
             raise Conflict(
                 gettext("The case is now “%(state)s”; this action is not possible.")
                 % {"state": locked.get_state_display()}
             )
-        today = timezone.localdate()
         step = step_for(locked, action, actor)
-        _apply(locked, action, today, opinion)
+        effects = apply_effects(locked, action, actor=actor, opinion=opinion, data=data or {})
         step_data: dict[str, Any] = {}
         if step is not None:
             process_complete(
@@ -115,7 +120,7 @@ def case_act(
             process_end(locked)
         sequence = (locked.actions.aggregate(last=Max("sequence"))["last"] or 0) + 1
         previous = locked.state
-        locked.state = transition.target
+        locked.state = transition.target or previous
         locked.revision += 1
         locked.save()
         CaseAction.objects.create(
@@ -123,14 +128,15 @@ def case_act(
             sequence=sequence,
             action=action,
             from_state=previous,
-            to_state=transition.target,
+            to_state=locked.state,
             actor=actor,
             actor_label=actor.get_username(),
-            role=transition.role if transition.role == STAFF else APPLICANT,
+            role=APPLICANT if transition.role == APPLICANT else transition.role,
             on_behalf_of=on_behalf_of,
             opinion=opinion,
-            data={**step_data, **(data or {})},
+            data={**step_data, **effects},
         )
+        case_event_publish(locked, action, opinion=opinion)
         audit_record_create(
             actor=actor,
             action=f"cases.case.{action}",
@@ -138,50 +144,14 @@ def case_act(
             object_id=locked.number,
             data={
                 "from": previous,
-                "to": transition.target,
+                "to": locked.state,
                 "opinion": opinion[:200],
                 **step_data,
+                **effects,
                 **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
             },
         )
     return locked
-
-
-def _apply(case: Case, action: str, today: Any, opinion: str) -> None:
-    """The side effects of an action on dates and clock stops (inside the transaction)."""
-    calendar = get_calendar()
-    if action == "accept":
-        case.accepted_on = calendar.effective_date(today)
-        _recompute(case, today)
-    elif action == "request_supplement":
-        ClockStop.objects.create(
-            case=case, kind=ClockStopKind.SUPPLEMENT, reason=opinion[:500], started_on=today
-        )
-    elif action == "supplement":
-        ClockStop.objects.filter(
-            case=case, kind=ClockStopKind.SUPPLEMENT, ended_on__isnull=True
-        ).update(ended_on=today)
-        _recompute(case, today)
-    elif action in {"approve", "reject"}:
-        case.decided_at = timezone.now()
-    elif action == "withdraw":
-        ClockStop.objects.filter(case=case, ended_on__isnull=True).update(ended_on=today)
-
-
-def _recompute(case: Case, today: Any) -> None:
-    if case.accepted_on is None:
-        return
-    version = case.version
-    dates = due_dates(
-        accepted_on=case.accepted_on,
-        legal_days=version.legal_limit_days,
-        promised_days=version.promised_limit_days,
-        stops=clock_stops(case, today=today),
-    )
-    case.legal_due_on = dates.legal
-    case.promised_due_on = dates.promised
-    case.warn_on = dates.warn
-    case.due_provisional = dates.provisional
 
 
 __all__ = ["CaseState", "case_act", "staff_may_process"]

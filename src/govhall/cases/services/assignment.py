@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from govhall.cases.models import Case, CaseAction
 from govhall.cases.services.actions import case_act, staff_may_process
-from govhall.cases.transitions import ASSIGN, OPEN_STATES, STAFF
+from govhall.cases.transitions import ASSIGN, ASSIGNABLE_STATES, STAFF
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import (
     Conflict,
@@ -46,7 +46,7 @@ def case_assign(*, case: Case, actor: User, assignee: User, claim: bool = False)
         )
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("assignee").get(pk=case.pk)
-        if locked.state not in OPEN_STATES:
+        if locked.state not in ASSIGNABLE_STATES:
             raise Conflict(
                 gettext("The case is now “%(state)s”; this action is not possible.")
                 % {"state": locked.get_state_display()}

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from govhall.cases.events import case_event_publish
 from govhall.cases.models import (
     ApplicationDraft,
     Case,
@@ -20,6 +21,7 @@ from govhall.cases.models import (
     Channel,
     MaterialUpload,
 )
+from govhall.cases.services.effects import acceptance_due
 from govhall.cases.services.process import process_start
 from govhall.cases.transitions import SUBMIT
 from govhall.catalog.application_forms import form_schema_parse
@@ -177,6 +179,7 @@ def case_submit(
                 state=CaseState.SUBMITTED,
                 received_at=now,
                 received_on=received_on,
+                acceptance_due_on=acceptance_due(received_on),
                 idempotency_key=key,
                 request_fingerprint=fingerprint,
             )
@@ -208,6 +211,7 @@ def case_submit(
                 principal_type=principal_type,
                 principal_uuid=principal_uuid,
             ).delete()
+            case_event_publish(case, SUBMIT)
             audit_record_create(
                 actor=actor,
                 action="cases.case.submit",

@@ -107,7 +107,7 @@ def test_supplement_stops_the_clock_and_the_full_lifecycle_replays(
         assert "审查" in str(early.value.detail)
         case_act(case=case, action="review", actor=clerk, opinion="材料齐全，家庭收入低于标准。")
         case_act(case=case, action="approve", actor=clerk, opinion="符合条件，准予。")
-        case_act(case=case, action="deliver", actor=clerk)
+        case_act(case=case, action="deliver", actor=clerk, data={"method": "window"})
         final = case_act(case=case, action="close", actor=clerk)
     assert final.state == "closed" and final.decided_at is not None
     log = list(final.actions.order_by("sequence").values_list("action", flat=True))
