@@ -104,6 +104,9 @@ class CaseOut(Schema):
     timeline: list[ActionOut]
     clock_stops: list[StopOut]
     assignee: str
+    visits: int
+    pending_materials: list[dict[str, Any]]
+    extension_days: int
     current_steps: list[StepOut]
     actions: list[str]
 
@@ -152,6 +155,9 @@ def _case_out(case: Case, user: User) -> CaseOut:
             for s in detail.stops
         ],
         assignee=case.assignee.get_username() if case.assignee else "",
+        visits=case.visits,
+        pending_materials=case.pending_materials,
+        extension_days=case.extension_days,
         current_steps=[
             StepOut(
                 spec_id=s["spec_id"],
@@ -588,6 +594,12 @@ for _action, _who, _summary in (
         "waive-material",
         _STAFF + " data.requirement: a material pending on the case (容缺); a reason is required.",
         "Waive a pending material",
+    ),
+    (
+        "record-visit",
+        _STAFF + " Counts a visit of the applicant to a hall; the answer's log entry says "
+        "when the guide's promised number of visits (at most 2) is exceeded.",
+        "Record a visit to the hall",
     ),
     ("close", _STAFF, "Close the case"),
     ("withdraw", _APPLICANT + " A reason is required.", "Withdraw the application"),

@@ -6,3 +6,13 @@ class CasesConfig(AppConfig):
     name = "govhall.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from govhall.cases.notices import on_case_event
+        from govhall.cases.recompute import on_calendar_loaded
+        from govhall.core.outbox import subscribe
+
+        # Written notices are made after the action committed (docs/cases.md, "Notices").
+        subscribe("cases.case.*", "cases.notices")(on_case_event)
+        # Provisional due dates are recomputed when a year's official schedule is loaded.
+        subscribe("core.calendar.year_loaded", "cases.due_dates")(on_calendar_loaded)

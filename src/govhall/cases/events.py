@@ -36,7 +36,9 @@ EVENT_RELATED = (
 )
 
 
-def case_event_payload(case: Case, action: str, *, opinion: str = "") -> dict[str, Any]:
+def case_event_payload(
+    case: Case, action: str, *, opinion: str = "", sequence: int | None = None
+) -> dict[str, Any]:
     version = case.version
     handling = version.handling_item
     with translation.override("zh-hans"):
@@ -47,6 +49,7 @@ def case_event_payload(case: Case, action: str, *, opinion: str = "") -> dict[st
     return {
         "number": case.number,
         "action": action,
+        "sequence": sequence,
         "label_zh": label_zh,
         "label_en": label_en,
         "state": case.state,
@@ -65,9 +68,11 @@ def case_event_payload(case: Case, action: str, *, opinion: str = "") -> dict[st
     }
 
 
-def case_event_publish(case: Case, action: str, *, opinion: str = "") -> None:
+def case_event_publish(
+    case: Case, action: str, *, opinion: str = "", sequence: int | None = None
+) -> None:
     """Publish the log entry's event and, for a grant, ``cases.case.granted``."""
-    payload = case_event_payload(case, action, opinion=opinion)
+    payload = case_event_payload(case, action, opinion=opinion, sequence=sequence)
     if action == SUBMIT:
         # The receipt's query code travels with the submission notice (progress only).
         payload["lookup_code"] = case_lookup_code(case.number)

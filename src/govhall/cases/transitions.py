@@ -67,6 +67,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("refuse_extension", IN_REVIEW, KEEP, APPROVER, opinion=True),
         _t("waive_material", PENDING_MAY_ARRIVE, KEEP, STAFF, opinion=True),
         _t("supply_material", PENDING_MAY_ARRIVE, KEEP, APPLICANT),
+        _t("record_visit", (*QUEUE_STATES, S.DELIVERED), KEEP, STAFF),
         _t("approve", [S.ACCEPTED], S.APPROVED, STAFF, opinion=True),
         _t("reject", [S.ACCEPTED], S.REJECTED, STAFF, opinion=True),
         _t("deliver", [S.APPROVED], S.DELIVERED, STAFF),
@@ -106,6 +107,7 @@ ACTION_LABELS: dict[str, Any] = {
     "refuse_extension": _("Extension of the time limit refused"),
     "waive_material": _("Pending material waived"),
     "supply_material": _("Pending material supplied"),
+    "record_visit": _("Visit to the hall recorded"),
 }
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import ErrorCollector
 from govhall.core.models import CalendarDay, CalendarSource, CalendarYear, DayKind
+from govhall.core.outbox import event_publish
 from govhall.core.workdays.engine import WorkdayCalendar
 from govhall.core.workdays.sources import calendar_from_chinesecalendar, chinesecalendar_years
 from govhall.core.workdays.statutory import statutory_holidays
@@ -185,6 +186,8 @@ def calendar_year_load(
             object_id=str(year),
             data={"document": document, "days": [[str(d.date), d.kind, d.name] for d in day_list]},
         )
+        # Provisional due dates in this year are recomputed by their owners (cases).
+        event_publish(topic="core.calendar.year_loaded", payload={"year": year})
     calendar_cache_clear()
     return calendar_year
 

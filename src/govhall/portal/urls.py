@@ -5,6 +5,8 @@ from django.urls import path
 from govhall.portal import views
 from govhall.portal.account import views as account
 from govhall.portal.cases import views as cases
+from govhall.portal.lookup import case_lookup
+from govhall.portal.notifications import views as notifications
 
 app_name = "portal"
 
@@ -38,5 +40,12 @@ urlpatterns = [
     path("apply/<uuid:version_uuid>/fields/", cases.apply_fields, name="apply_fields"),
     path("my/cases/", cases.my_case_list, name="my_cases"),
     path("my/cases/<str:number>/", cases.my_case, name="my_case"),
+    path(
+        "my/cases/<str:number>/notices/<uuid:notice_uuid>/",
+        cases.my_case_notice,
+        name="my_case_notice",
+    ),
     path("materials/<uuid:material_uuid>/<str:kind>", views.material_file, name="material_file"),
+    path("my/notifications/", notifications.notification_list, name="notifications"),
+    path("cases/lookup/", case_lookup, name="case_lookup"),
 ]

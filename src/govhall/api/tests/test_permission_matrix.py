@@ -59,6 +59,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/cases/bulk"): USER,
     ("POST", "/api/v1/cases/{number}/materials"): USER,
     ("GET", "/api/v1/cases/{number}"): USER,
+    ("GET", "/api/v1/notifications/"): USER,
+    ("POST", "/api/v1/notifications/{notification_uuid}/read"): USER,
     **{
         ("POST", f"/api/v1/cases/{{number}}/actions/{action}"): USER
         for action in (
@@ -78,6 +80,7 @@ ACCESS: dict[tuple[str, str], str] = {
             "approve-extension",
             "refuse-extension",
             "waive-material",
+            "record-visit",
             "close",
             "withdraw",
         )
@@ -90,6 +93,7 @@ SAMPLE_PATH_VALUES = {
     "passkey_uuid": "00000000-0000-4000-8000-000000000003",
     "number": "5201212026113000001",
     "upload_uuid": "00000000-0000-4000-8000-000000000004",
+    "notification_uuid": "00000000-0000-4000-8000-000000000005",
 }
 
 

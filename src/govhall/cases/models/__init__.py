@@ -10,12 +10,19 @@ from govhall.cases.models.case import (
     ClockStopKind,
 )
 from govhall.cases.models.material import ApplicationDraft, MaterialUpload
-from govhall.cases.models.process import CaseParticipant, VersionProcess
+from govhall.cases.models.process import (
+    CaseNotice,
+    CaseParticipant,
+    NoticeCounter,
+    NoticeKind,
+    VersionProcess,
+)
 
 __all__ = [
     "ApplicationDraft",
     "Case",
     "CaseAction",
+    "CaseNotice",
     "CaseNumberCounter",
     "CaseParticipant",
     "CaseState",
@@ -23,5 +30,7 @@ __all__ = [
     "ClockStop",
     "ClockStopKind",
     "MaterialUpload",
+    "NoticeCounter",
+    "NoticeKind",
     "VersionProcess",
 ]

@@ -113,6 +113,11 @@ class Case(PublicModel):
         help_text=_("The day the configured share of the promised limit is used up (yellow)."),
     )
     due_provisional = models.BooleanField(_("due dates provisional"), default=False)
+    visits = models.PositiveSmallIntegerField(
+        _("visits to the hall"),
+        default=0,
+        help_text=_("Counted at the window; the guide promises at most its number (≤ 2)."),
+    )
     extension_days = models.PositiveSmallIntegerField(
         _("extension (working days)"), default=0, help_text=_("Approved (Art. 42).")
     )

@@ -76,3 +76,60 @@ class CaseParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.department_id}"
+
+
+class NoticeKind(models.TextChoices):
+    ACCEPTANCE = "acceptance", _("Notice of acceptance (受理通知书)")
+    REFUSAL = "refusal", _("Decision not to accept (不予受理决定书)")
+    SUPPLEMENT = "supplement", _("Notice to supply materials (补正材料通知书)")
+    GRANT = "grant", _("Decision to grant (准予行政许可决定书)")
+    DENIAL = "denial", _("Decision to refuse (不予行政许可决定书)")
+    EXTENSION = "extension", _("Notice of extension (延长办理期限告知书)")
+
+
+class CaseNotice(PublicModel):
+    """A written notice or decision of a case, numbered per department, kind and year, kept
+    as a PDF in the archive (content-addressed, never altered)."""
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="notices"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    number = models.CharField(_("document number"), max_length=60, unique=True)
+    action_sequence = models.PositiveIntegerField(_("for log entry"))
+    issued_on = models.DateField(_("issued on"))
+    stored_file = models.ForeignKey(
+        "archive.StoredFile", verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["case", "action_sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "action_sequence", "kind"], name="cases_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class NoticeCounter(models.Model):
+    """The last number given to a kind of notice by a department in a year."""
+
+    department = models.ForeignKey("core.Department", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "kind", "year"], name="cases_notice_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.kind} {self.year} {self.last_value}"

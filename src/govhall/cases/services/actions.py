@@ -136,7 +136,7 @@ def case_act(
             opinion=opinion,
             data={**step_data, **effects},
         )
-        case_event_publish(locked, action, opinion=opinion)
+        case_event_publish(locked, action, opinion=opinion, sequence=sequence)
         audit_record_create(
             actor=actor,
             action=f"cases.case.{action}",

@@ -67,7 +67,7 @@ def apply_effects(
     handler = _HANDLERS.get(action)
     recorded = handler(case, today, actor, opinion, data) if handler else {}
     if action in _RECOMPUTE:
-        _recompute(case, today)
+        recompute_due_dates(case, today)
     return recorded
 
 
@@ -270,6 +270,18 @@ def _deliver(
     return recorded
 
 
+def _record_visit(
+    case: Case, _today: datetime.date, _actor: User, _opinion: str, _data: dict[str, Any]
+) -> dict[str, Any]:
+    """One more visit of the applicant to a hall (seed article 7: at most two per item)."""
+    case.visits += 1
+    promised = case.version.visits
+    recorded: dict[str, Any] = {"visits": case.visits, "promised": promised}
+    if case.visits > promised:
+        recorded["exceeds_promise"] = True
+    return recorded
+
+
 def _close(
     case: Case, _today: datetime.date, _actor: User, _opinion: str, _data: dict[str, Any]
 ) -> dict[str, Any]:
@@ -312,6 +324,7 @@ _HANDLERS: dict[str, Any] = {
     "approve": _decided,
     "reject": _decided,
     "deliver": _deliver,
+    "record_visit": _record_visit,
     "close": _close,
     "withdraw": _withdraw,
 }
@@ -320,7 +333,8 @@ _RECOMPUTE = frozenset(
 )
 
 
-def _recompute(case: Case, today: datetime.date) -> None:
+def recompute_due_dates(case: Case, today: datetime.date) -> None:
+    """The legal and promised due dates from acceptance, clock stops and extensions."""
     if case.accepted_on is None:
         return
     version = case.version
@@ -336,4 +350,4 @@ def _recompute(case: Case, today: datetime.date) -> None:
     case.due_provisional = dates.provisional
 
 
-__all__ = ["ACCEPTANCE_DAYS", "acceptance_due", "apply_effects"]
+__all__ = ["ACCEPTANCE_DAYS", "acceptance_due", "apply_effects", "recompute_due_dates"]

@@ -211,7 +211,7 @@ def case_submit(
                 principal_type=principal_type,
                 principal_uuid=principal_uuid,
             ).delete()
-            case_event_publish(case, SUBMIT)
+            case_event_publish(case, SUBMIT, sequence=1)
             audit_record_create(
                 actor=actor,
                 action="cases.case.submit",

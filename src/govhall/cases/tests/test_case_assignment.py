@@ -95,7 +95,12 @@ def test_available_actions_follow_state_right_and_process(
     version: Any, zhang: Any, clerk: Any, other_clerk: Any
 ) -> None:
     case = new_case(version, zhang)
-    assert available_actions(clerk, case) == ["accept", "refuse", "request_supplement"]
+    assert available_actions(clerk, case) == [
+        "accept",
+        "refuse",
+        "request_supplement",
+        "record_visit",
+    ]
     assert available_actions(zhang.user, case) == ["withdraw"]
     assert available_actions(other_clerk, case) == []
 
@@ -111,7 +116,7 @@ def test_assign_and_bulk_through_the_api(
     body = claimed.json()
     assert (body["assignee"], body["actions"]) == (
         "clerk.kaiyang",
-        ["accept", "refuse", "request_supplement"],
+        ["accept", "refuse", "request_supplement", "record_visit"],
     )
     assert body["current_steps"] == [
         {"spec_id": "accept", "name": "受理", "role": "window_clerk", "department": None}

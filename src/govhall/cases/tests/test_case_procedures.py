@@ -260,3 +260,18 @@ def test_delivery_by_mail_records_the_waybill(
         "中国邮政EMS",
         "1190623456789",
     )
+
+
+def test_visits_beyond_the_promise_are_flagged(version: Any, zhang: Any, clerk: Any) -> None:
+    from govhall.catalog.models import ItemVersion
+
+    ItemVersion.objects.filter(pk=version.pk).update(visits=1)
+    case = new_case(version, zhang)
+    first = case_act(case=case, action="record_visit", actor=clerk)
+    second = case_act(case=case, action="record_visit", actor=clerk)
+    assert (first.visits, second.visits, second.state) == (1, 2, "submitted")
+    visits = CaseAction.objects.filter(case=case, action="record_visit").order_by("sequence")
+    assert [a.data for a in visits] == [
+        {"visits": 1, "promised": 1},
+        {"visits": 2, "promised": 1, "exceeds_promise": True},
+    ]

@@ -14,12 +14,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from govhall.archive.download import stored_file_response
+from govhall.cases.lookup import case_lookup_code
 from govhall.cases.models import CaseState
 from govhall.cases.selectors import (
     case_detail,
@@ -37,6 +39,7 @@ from govhall.cases.services.drafts import (
     material_upload_remove,
 )
 from govhall.cases.services.submission import case_submit, published_version
+from govhall.cases.services.supply import case_material_supply
 from govhall.catalog.application_forms import FormSchema, form_schema_parse
 from govhall.catalog.models import ItemVersion, MaterialSource
 from govhall.core.errors import DomainError, FieldError, ValidationFailed
@@ -308,7 +311,42 @@ def my_case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/cases/my_cases.html", {"cases": cases, "drafts": drafts})
 
 
-WITHDRAWABLE = {CaseState.SUBMITTED, CaseState.SUPPLEMENT_REQUESTED, CaseState.ACCEPTED}
+WITHDRAWABLE = {
+    CaseState.SUBMITTED,
+    CaseState.SUPPLEMENT_REQUESTED,
+    CaseState.ACCEPTED,
+    CaseState.SUSPENDED,
+    CaseState.SPECIAL_PROCEDURE,
+}
+
+
+def _asked_materials(case: Any) -> list[dict[str, Any]]:
+    """What the applicant may upload to the case now: everything the guide asks of them while
+    a 补正 notice waits, else the materials pending under 容缺受理."""
+    if case.state == CaseState.SUPPLEMENT_REQUESTED:
+        return [
+            {"requirement": r, "due_on": ""}
+            for r in case.version.materials.filter(source=MaterialSource.APPLICANT)
+        ]
+    pending = {e["requirement"]: e for e in case.pending_materials if e["status"] == "pending"}
+    return [
+        {"requirement": r, "due_on": pending[str(r.uuid)]["due_on"]}
+        for r in case.version.materials.filter(uuid__in=list(pending))
+    ]
+
+
+@login_required
+@require_safe
+def my_case_notice(request: HttpRequest, number: str, notice_uuid: uuid.UUID) -> HttpResponseBase:
+    """A notice or decision of the case, as a PDF download (the applicant's side only)."""
+    user = _user(request)
+    case = case_for_number(number)
+    if case is None or not case_visible_to(user, case):
+        raise Http404(_("No such case."))
+    notice = case.notices.select_related("stored_file").filter(uuid=notice_uuid).first()
+    if notice is None:
+        raise Http404(_("No such file."))
+    return stored_file_response(notice.stored_file, download_name=f"{notice.number}.pdf")
 
 
 @login_required
@@ -320,11 +358,37 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
     if case is None or not case_visible_to(user, case):
         raise Http404(_("No such case."))
     error = ""
-    if request.method == "POST" and request.POST.get("do") == "withdraw":
+    action = request.POST.get("do", "") if request.method == "POST" else ""
+    if action:
         try:
-            case = case_act(
-                case=case, action="withdraw", actor=user, opinion=request.POST.get("opinion", "")
-            )
+            if action == "withdraw":
+                case_act(
+                    case=case,
+                    action="withdraw",
+                    actor=user,
+                    opinion=request.POST.get("opinion", ""),
+                )
+                messages.success(request, _("The application was withdrawn."))
+            elif action == "supplement":
+                case_act(case=case, action="supplement", actor=user)
+                messages.success(request, _("The supplemented application was sent back."))
+            elif action.startswith("supply:"):
+                uploaded = request.FILES.get("file")
+                if uploaded is None:
+                    raise ValidationFailed(
+                        [FieldError("file", "file.required", _("Choose a file to upload."))]
+                    )
+                case_material_supply(
+                    case=case,
+                    actor=user,
+                    requirement_uuid=uuid.UUID(action.removeprefix("supply:")),
+                    uploaded=uploaded,
+                )
+                messages.success(request, _("File uploaded."))
+            else:
+                raise Http404(_("Unknown action."))
+        except ValueError:
+            error = _("Unknown material.")
         except DomainError as refused:
             error = (
                 " ".join(str(e.message) for e in refused.errors)
@@ -332,7 +396,6 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
                 else str(refused.detail)
             )
         else:
-            messages.success(request, _("The application was withdrawn."))
             return HttpResponseRedirect(reverse("portal:my_case", args=[case.number]))
     detail = case_detail(case)
     return render(
@@ -343,7 +406,10 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
             "detail": detail,
             "materials": list(case.materials.select_related("requirement", "stored_file")),
             "may_withdraw": case.state in WITHDRAWABLE,
-            "withdraw_error": error,
+            "lookup_code": case_lookup_code(case.number),
+            "action_error": error,
+            "notices": list(case.notices.all()),
+            "asked_materials": _asked_materials(case),
         },
         status=400 if error else 200,
     )

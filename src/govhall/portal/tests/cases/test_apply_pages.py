@@ -138,3 +138,41 @@ def test_someone_elses_case_is_not_found(
     client.force_login(yang.user)
     assert client.get(f"/my/cases/{case.number}/").status_code == 404
     assert case.number not in client.get("/my/cases/").content.decode()
+
+
+def test_supplement_through_the_case_page_and_notices(
+    client: Client, version: Any, zhang: Any, yang: Any, clerk: Any
+) -> None:
+    from govhall.cases.services.actions import case_act
+    from govhall.cases.tests.conftest import new_case
+    from govhall.core.outbox import outbox_dispatch
+
+    case = new_case(version, zhang)
+    case_act(case=case, action="request_supplement", actor=clerk, opinion="请补充：户口簿复印件。")
+    outbox_dispatch()
+    client.force_login(zhang.user)
+    url = f"/my/cases/{case.number}/"
+    page = client.get(url).content.decode()
+    requirement = MaterialRequirement.objects.get(version=version, name="最低生活保障申请书")
+    assert f'value="supply:{requirement.uuid}"' in page
+    notice = case.notices.get()
+    assert f"/my/cases/{case.number}/notices/{notice.uuid}/" in page
+    download = client.get(f"/my/cases/{case.number}/notices/{notice.uuid}/")
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    supplied = client.post(
+        url,
+        {
+            "do": f"supply:{requirement.uuid}",
+            "file": SimpleUploadedFile("户口簿.pdf", make_pdf(), content_type="application/pdf"),
+        },
+    )
+    assert supplied.status_code == 302
+    assert case.materials.filter(file_name="户口簿.pdf").count() == 1
+    sent = client.post(url, {"do": "supplement"})
+    assert sent.status_code == 302
+    assert Case.objects.get(pk=case.pk).state == "submitted"
+    client.force_login(yang.user)
+    assert client.get(f"/my/cases/{case.number}/notices/{notice.uuid}/").status_code == 404

@@ -1,0 +1,57 @@
+"""Written notices: made after the action committed (outbox subscriber), numbered per
+department, kind and year, kept in the archive as PDFs with their CJK fonts embedded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from govhall.archive.selectors import stored_file_open
+from govhall.cases.models import CaseNotice
+from govhall.cases.notices import notice_issue
+from govhall.cases.services.actions import case_act
+from govhall.cases.tests.conftest import new_case
+from govhall.core.documents import pdf_fonts
+from govhall.core.models import AuditRecord, OutboxEvent
+from govhall.core.outbox import outbox_dispatch
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notices_follow_the_decisions(version: Any, zhang: Any, clerk: Any, at: Any) -> None:
+    issuer = clerk.department.short_name or clerk.department.name
+    with at(2026, 11, 2, 9):
+        case = new_case(version, zhang)
+        other = new_case(version, zhang, key="2")
+        case_act(case=case, action="accept", actor=clerk)
+        case_act(case=other, action="request_supplement", actor=clerk, opinion="1. 户口簿复印件")
+        case_act(case=case, action="review", actor=clerk, opinion="收入超过当地低保标准")
+        case_act(case=case, action="reject", actor=clerk, opinion="家庭人均收入高于低保标准。")
+    outbox_dispatch()
+    notices = list(CaseNotice.objects.order_by("case_id", "action_sequence"))
+    assert [(n.case_id, n.kind, n.number) for n in notices] == [
+        (case.pk, "acceptance", f"{issuer}受字〔2026〕00001号"),
+        (case.pk, "denial", f"{issuer}不准字〔2026〕00001号"),
+        (other.pk, "supplement", f"{issuer}补字〔2026〕00001号"),
+    ]
+    pdf = stored_file_open(notices[1].stored_file).read()
+    assert pdf.startswith(b"%PDF-")
+    assert any("CJK" in font for font in pdf_fonts(pdf))
+    assert notices[1].stored_file.content_type == "application/pdf"
+    assert AuditRecord.objects.filter(action="cases.notice.issue").count() == 3
+    # A re-delivered event finds its notice made: nothing twice.
+    entry = case.actions.get(action="accept")
+    assert notice_issue(case, entry) == notices[0]
+    OutboxEvent.objects.update(delivered_at=None)
+    outbox_dispatch()
+    assert CaseNotice.objects.count() == 3
+
+
+def test_no_notice_for_internal_steps(version: Any, zhang: Any, clerk: Any) -> None:
+    case = new_case(version, zhang)
+    outbox_dispatch()
+    case_act(case=case, action="accept", actor=clerk)
+    case_act(case=case, action="review", actor=clerk, opinion="同意")
+    outbox_dispatch()
+    assert list(CaseNotice.objects.values_list("kind", flat=True)) == ["acceptance"]

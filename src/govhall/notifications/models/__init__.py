@@ -1,0 +1,3 @@
+from govhall.notifications.models.notification import Notification
+
+__all__ = ["Notification"]
