@@ -240,6 +240,47 @@ def supply(
     )
 
 
+class WindowSubmitIn(Schema):
+    version: uuid.UUID
+    id_number: str
+    form_data: dict[str, Any] = {}
+    materials: list[uuid.UUID] = []
+
+
+@router.post(
+    "/window",
+    response={200: CaseOut, 201: CaseOut},
+    auth=USER,
+    summary="Take an application at a window (窗口收件)",
+    description=(
+        "Staff with cases.process_case whose region and department cover the item (403 "
+        "otherwise), for a walk-in applicant whose identity document they checked: id_number "
+        "of a registered person (404 otherwise). Materials are uploaded by the clerk through "
+        "/uploads with principal_uuid of the applicant. Same rules and Idempotency-Key as "
+        "online submission; the case records channel window and the clerk as submitter."
+    ),
+)
+def submit_at_window(request: HttpRequest, payload: WindowSubmitIn) -> Status[CaseOut]:
+    from govhall.identity.selectors import person_find_by_id_number
+
+    user = _user(request)
+    person = person_find_by_id_number(payload.id_number)
+    if person is None:
+        raise NotFound(_("No such person: register the applicant first."))
+    case, created = case_submit(
+        actor=user,
+        version_uuid=payload.version,
+        principal_type="person",
+        principal_uuid=person.uuid,
+        channel="window",
+        form_data=payload.form_data,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        materials=payload.materials,
+        at_window=True,
+    )
+    return Status(201 if created else 200, _case_out(case, user))
+
+
 class UploadOut(Schema):
     uuid: UUID
     requirement: UUID

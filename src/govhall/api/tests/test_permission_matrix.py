@@ -57,6 +57,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/cases/uploads/{upload_uuid}"): USER,
     ("POST", "/api/v1/cases/{number}/assign"): USER,
     ("POST", "/api/v1/cases/bulk"): USER,
+    ("POST", "/api/v1/cases/window"): USER,
     ("POST", "/api/v1/cases/{number}/materials"): USER,
     ("GET", "/api/v1/cases/{number}"): USER,
     ("GET", "/api/v1/notifications/"): USER,

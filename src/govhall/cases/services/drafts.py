@@ -17,7 +17,13 @@ from django.utils.translation import gettext
 
 from govhall.archive.services.files import stored_file_put
 from govhall.cases.models import ApplicationDraft, MaterialUpload
-from govhall.cases.services.submission import MAX_FORM_BYTES, item_codes, published_version
+from govhall.cases.services.submission import (
+    MAX_FORM_BYTES,
+    item_codes,
+    may_take_at_window,
+    published_version,
+    window_applicant,
+)
 from govhall.catalog.application_forms import form_schema_parse
 from govhall.catalog.models import ItemVersion, MaterialRequirement
 from govhall.core.audit import audit_record_create
@@ -32,8 +38,12 @@ MAX_FILE_NAME = 200
 def _version_for(
     actor: User, version_uuid: uuid.UUID, principal_type: str, principal_uuid: uuid.UUID
 ) -> ItemVersion:
-    """The published version, if the actor may apply for this principal (as on submission)."""
+    """The published version, if the actor may apply for this principal (as on submission)
+    or take the item's applications at a window."""
     version = published_version(version_uuid)
+    if may_take_at_window(actor, version):
+        window_applicant(actor, version, principal_type, principal_uuid)
+        return version
     acting_as_resolve(
         user=actor,
         principal_type=principal_type,

@@ -29,8 +29,21 @@ from govhall.catalog.models import ItemVersion, MaterialRequirement, MaterialSou
 from govhall.core.audit import audit_record_create
 from govhall.core.calendar import get_calendar
 from govhall.core.crypto import sm3_hex
-from govhall.core.errors import Conflict, ErrorCollector, FieldError, NotFound, ValidationFailed
-from govhall.identity.acting import PRINCIPAL_ORGANIZATION, acting_as_resolve
+from govhall.core.errors import (
+    Conflict,
+    ErrorCollector,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from govhall.core.scoping import StaffScope
+from govhall.identity.acting import (
+    PRINCIPAL_ORGANIZATION,
+    PRINCIPAL_PERSON,
+    ActingAs,
+    acting_as_resolve,
+)
 from govhall.identity.models import Organization, Person, User
 
 MAX_FORM_BYTES = 64 * 1024
@@ -92,6 +105,31 @@ def published_version(version_uuid: uuid.UUID) -> ItemVersion:
     return version
 
 
+def may_take_at_window(actor: User, version: ItemVersion) -> bool:
+    """Staff who may process the item's cases may also take its applications at a window."""
+    implementation = version.handling_item.implementation
+    return actor.has_perm("cases.process_case") and StaffScope.for_user(actor).covers(
+        region_prefix=implementation.region.prefix, department_id=implementation.department_id
+    )
+
+
+def window_applicant(
+    actor: User, version: ItemVersion, principal_type: str, principal_uuid: uuid.UUID
+) -> ActingAs:
+    """A walk-in applicant (窗口收件): the clerk checked their identity document at the window;
+    the person applies for themself, recorded as ``window`` with the clerk as submitter."""
+    if not may_take_at_window(actor, version):
+        raise PermissionDenied(gettext("You may not take applications for this item."))
+    person = (
+        Person.objects.filter(uuid=principal_uuid).first()
+        if principal_type == PRINCIPAL_PERSON
+        else None
+    )
+    if person is None:
+        raise NotFound(gettext("No such person: register the applicant first."))
+    return ActingAs(person, PRINCIPAL_PERSON, person.uuid, person.name, "window")
+
+
 def item_codes(version: ItemVersion) -> list[str]:
     """The codes a mandate may name for this item: base, implementation and handling item."""
     handling = version.handling_item
@@ -109,6 +147,7 @@ def case_submit(
     form_data: dict[str, Any],
     idempotency_key: str,
     materials: Sequence[uuid.UUID] = (),
+    at_window: bool = False,
 ) -> tuple[Case, bool]:
     """Create the case, or return the one this key already created (``created`` False).
 
@@ -124,7 +163,7 @@ def case_submit(
             "idempotency_key.required",
             gettext("Send an Idempotency-Key header of 1 to 100 characters."),
         )
-    if channel not in Channel.values:
+    if channel not in Channel.values or (channel == Channel.WINDOW) != at_window:
         errors.add("channel", "channel.invalid", gettext("Unknown channel."))
     if len(json.dumps(form_data, ensure_ascii=False).encode()) > MAX_FORM_BYTES:
         errors.add("form_data", "form_data.too_large", gettext("The form holds more than 64 KB."))
@@ -133,12 +172,15 @@ def case_submit(
     form = form_schema_parse(version.application_form, prefix="version").clean(form_data)
     if form.errors:
         raise ValidationFailed(form.errors)
-    acting = acting_as_resolve(
-        user=actor,
-        principal_type=principal_type,
-        principal_uuid=principal_uuid,
-        item_codes=item_codes(version),
-    )
+    if at_window:
+        acting = window_applicant(actor, version, principal_type, principal_uuid)
+    else:
+        acting = acting_as_resolve(
+            user=actor,
+            principal_type=principal_type,
+            principal_uuid=principal_uuid,
+            item_codes=item_codes(version),
+        )
     fingerprint = _fingerprint(
         version=version,
         principal_type=principal_type,
