@@ -49,7 +49,8 @@ from govhall.catalog.services.versions import (
 from govhall.core.calendar import calendar_seed
 from govhall.core.documents import html_to_pdf
 from govhall.core.models import Department, Region
-from govhall.demo.identity_loader import demo_identity_load
+from govhall.demo.cases_loader import demo_cases_load
+from govhall.demo.identity_loader import demo_identity_load, demo_persons
 from govhall.identity.roles import role_group, roles_sync
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "catalog"
@@ -433,6 +434,7 @@ def demo_load() -> LoadReport:
     _intermediaries(report, departments)
     _accounts(departments)
     report.notes.extend(demo_identity_load(departments))
+    report.notes.extend(demo_cases_load(departments, {p.name: p.id_number for p in demo_persons()}))
     _publications(actor=None)
     report.notes.append(
         f"{Implementation.objects.count()} implementation items, "

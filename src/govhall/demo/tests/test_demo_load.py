@@ -55,14 +55,28 @@ def test_demo_catalog_is_complete_valid_and_idempotent() -> None:
     dibao = [i.name for i in implementation_search(ItemFilters(q="低保"))]
     assert dibao and all("最低生活保障" in name for name in dibao)
 
+    # Demo case work: the joint restaurant case waits for the environment bureau and the
+    # market regulator's own review after the fire brigade's; the 低保 case waits to be accepted.
+    from govhall.cases.models import Case
+
+    restaurant = Case.objects.get(idempotency_key="demo-restaurant")
+    assert (restaurant.state, restaurant.applicant_name) == ("accepted", "陈志强")
+    assert sorted(s["spec_id"] for s in restaurant.current_steps) == [
+        "department_review",
+        "department_review",
+    ]
+    assert Case.objects.get(idempotency_key="demo-low-income").state == "submitted"
+
     counts = (
         Implementation.objects.count(),
         ItemVersion.objects.count(),
         AuditRecord.objects.count(),
+        Case.objects.count(),
     )
     demo_load()
     assert (
         Implementation.objects.count(),
         ItemVersion.objects.count(),
         AuditRecord.objects.count(),
+        Case.objects.count(),
     ) == counts
