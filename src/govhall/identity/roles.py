@@ -32,7 +32,15 @@ ROLES = (
     Role(
         "catalog_editor",
         "目录编辑 Catalog editors",
-        ("catalog.*", "-catalog.publish_itemversion", "core.view_department", "core.view_region"),
+        (
+            "catalog.*",
+            "-catalog.publish_itemversion",
+            "cases.view_versionprocess",
+            "cases.add_versionprocess",
+            "cases.change_versionprocess",
+            "core.view_department",
+            "core.view_region",
+        ),
     ),
     Role(
         "catalog_reviewer",

@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 
 from govhall.cases.models import Case, CaseParticipant, VersionProcess
 from govhall.cases.processes import (
+    ProcessSpecInfo,
     ReadyTask,
     WorkflowState,
     process_validate,
@@ -60,15 +61,11 @@ def _start_data(chosen: VersionProcess | None) -> dict[str, Any]:
     return {"departments": list(chosen.departments)} if chosen and chosen.departments else {}
 
 
-def version_process_set(
-    *,
-    actor: User,
-    version: ItemVersion,
-    template: str = "",
-    bpmn: str = "",
-    departments: list[str] | None = None,
-) -> VersionProcess:
-    """Choose a template or upload a BPMN file for a version (checked before it is kept)."""
+def version_process_check(
+    *, template: str = "", bpmn: str = "", departments: list[str] | None = None
+) -> tuple[ProcessSpecInfo, list[str]]:
+    """Check a template choice or an uploaded BPMN file with its joint departments; returns
+    the process description and the department codes, or raises ``ValidationFailed``."""
     if bool(template) == bool(bpmn):
         raise ValidationFailed(
             [FieldError("template", "process.choose_one", gettext("Choose a template or a file."))]
@@ -99,6 +96,19 @@ def version_process_set(
                 )
             ]
         )
+    return info, codes
+
+
+def version_process_set(
+    *,
+    actor: User,
+    version: ItemVersion,
+    template: str = "",
+    bpmn: str = "",
+    departments: list[str] | None = None,
+) -> VersionProcess:
+    """Choose a template or upload a BPMN file for a version (checked before it is kept)."""
+    info, codes = version_process_check(template=template, bpmn=bpmn, departments=departments)
     with service_atomic():
         chosen, _created = VersionProcess.objects.update_or_create(
             version=version,
@@ -215,5 +225,6 @@ __all__ = [
     "process_start",
     "step_for",
     "version_process",
+    "version_process_check",
     "version_process_set",
 ]
