@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +19,44 @@ def make_credit_code(area: str, serial: int, *, authority: str = "1", kind: str 
     return build_credit_code(
         area=area, organisation=f"{serial:08d}", authority=authority, kind=kind
     )
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(os.environ.get("GOVHALL_SCREENSHOTS", "test-results/screenshots"))
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright, for the browser tests (``pytest.mark.browser``).
+
+    Playwright's sync API runs an event loop in this thread; Django would refuse our ORM calls
+    without DJANGO_ALLOW_ASYNC_UNSAFE (the live server's calls happen in its own thread). While
+    that loop runs, Django keeps connections per context instead of per thread: they are closed
+    on both sides, or PostgreSQL keeps an idle session and cannot drop the test database.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is required: run `bash scripts/system-deps.sh --browser`")
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    connections.close_all()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            connections.close_all()
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(autouse=True)

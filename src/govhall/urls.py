@@ -31,5 +31,6 @@ urlpatterns = [
     # Choosing a language only sets a cookie; without a CSRF token in the switch, public
     # pages carry nothing per-visitor and can be cached whole.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("workbench/", include("govhall.workbench.urls")),
     path("", include("govhall.portal.urls")),
 ]

@@ -17,6 +17,7 @@ from govhall.cases.services.process import version_process_check, version_proces
 from govhall.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from govhall.core.errors import ValidationFailed
 from govhall.core.scoping import StaffScope
+from govhall.identity.models import User
 
 
 class CaseActionInline(ReadOnlyInline):
@@ -106,7 +107,7 @@ class VersionProcessForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("version",)
 
     def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         upload = data.get("bpmn_file")
         data["bpmn"] = upload.read().decode("utf-8", errors="replace") if upload else ""
         data["departments"] = data.get("departments_text", "").split()
@@ -145,6 +146,7 @@ class VersionProcessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         data = form.cleaned_data
+        assert isinstance(request.user, User)
         saved = version_process_set(
             actor=request.user,
             version=data["version"],

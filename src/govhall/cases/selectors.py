@@ -12,7 +12,7 @@ from govhall.cases.deadlines import Progress, clock_stops, progress
 from govhall.cases.models import Case, CaseAction, CaseParticipant, ClockStop
 from govhall.cases.services.actions import applicant_acting, staff_may_process
 from govhall.cases.services.process import step_for
-from govhall.cases.transitions import QUEUE_STATES, STAFF, TRANSITIONS
+from govhall.cases.transitions import APPROVER, QUEUE_STATES, STAFF, TRANSITIONS
 from govhall.core.errors import DomainError
 from govhall.core.scoping import StaffScope
 from govhall.identity.models import User
@@ -56,20 +56,47 @@ def available_actions(user: User, case: Case) -> list[str]:
     """The actions ``user`` may take on ``case`` now: the state allows them, the user has the
     right, and the process waits for them (for the buttons of the case pages)."""
     names: list[str] = []
+    applicant_side: bool | None = None
     for name, transition in TRANSITIONS.items():
-        if case.state not in transition.sources:
+        if case.state not in transition.sources or not _fillable(case, name):
             continue
         try:
-            if transition.role == STAFF:
+            if transition.role == APPROVER:
+                if not user.has_perm("cases.approve_extension") or not staff_may_process(
+                    user, case
+                ):
+                    continue
+            elif transition.role == STAFF:
                 if not staff_may_process(user, case, action=name):
                     continue
                 step_for(case, name, user)
             else:
-                applicant_acting(user, case)
+                if applicant_side is None:  # one check for every applicant-side action
+                    try:
+                        applicant_acting(user, case)
+                        applicant_side = True
+                    except DomainError:
+                        applicant_side = False
+                if not applicant_side:
+                    continue
         except DomainError:
             continue
         names.append(name)
     return names
+
+
+def _fillable(case: Case, name: str) -> bool:
+    """Actions whose form would have nothing to choose from are not offered."""
+    pending = any(e["status"] == "pending" for e in case.pending_materials)
+    if name in {"waive_material", "supply_material"}:
+        return pending
+    if name == "start_special_procedure":
+        return case.version.special_procedures.exists()
+    if name == "request_extension":
+        return not case.extension_days and not case.extension_requested_days
+    if name in {"approve_extension", "refuse_extension"}:
+        return bool(case.extension_requested_days)
+    return True
 
 
 def case_submitted_with_key(user: User, key: str) -> Case | None:

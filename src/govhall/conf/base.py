@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "govhall.api",
     # Before oauth2_provider: its consent and logout templates are overridden in the portal.
     "govhall.portal",
+    "govhall.workbench",
     "oauth2_provider",
     "govhall.demo",
 ]

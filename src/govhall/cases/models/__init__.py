@@ -15,6 +15,7 @@ from govhall.cases.models.process import (
     CaseParticipant,
     NoticeCounter,
     NoticeKind,
+    ProcessDefinition,
     VersionProcess,
 )
 
@@ -32,5 +33,6 @@ __all__ = [
     "MaterialUpload",
     "NoticeCounter",
     "NoticeKind",
+    "ProcessDefinition",
     "VersionProcess",
 ]

@@ -143,6 +143,14 @@ class Case(PublicModel):
         related_name="assigned_cases",
     )
     workflow_state = models.TextField(_("process state"), blank=True, editable=False)
+    process_definition = models.ForeignKey(
+        "cases.ProcessDefinition",
+        verbose_name=_("process"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     current_steps = models.JSONField(
         _("current steps"),
         default=list,

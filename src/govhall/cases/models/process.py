@@ -133,3 +133,19 @@ class NoticeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_id} {self.kind} {self.year} {self.last_value}"
+
+
+class ProcessDefinition(models.Model):
+    """The BPMN text a case started with, stored once per distinct text (SM3): the diagram of
+    a case shows its own process even after the version's process was replaced."""
+
+    sm3 = models.CharField(_("SM3 digest"), max_length=64, unique=True)
+    xml = models.TextField(_("BPMN"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("process definition")
+        verbose_name_plural = _("process definitions")
+
+    def __str__(self) -> str:
+        return self.sm3[:12]

@@ -18,7 +18,7 @@ from govhall.cases.processes.engine import (
     workflow_ready_tasks,
     workflow_start,
 )
-from govhall.cases.processes.library import ROLES, TEMPLATES, template_xml
+from govhall.cases.processes.library import ROLES, TEMPLATES, role_label, template_xml
 
 __all__ = [
     "ROLES",
@@ -29,6 +29,7 @@ __all__ = [
     "UserTaskInfo",
     "WorkflowState",
     "process_validate",
+    "role_label",
     "template_xml",
     "workflow_active_element_ids",
     "workflow_complete",

@@ -68,3 +68,13 @@ def template_xml(key: str) -> str:
         .joinpath("templates", template.file)
         .read_text(encoding="utf-8")
     )
+
+
+def role_label(role: str) -> str:
+    """A process role in the current language (the roles carry both names)."""
+    from django.utils.translation import get_language
+
+    known = ROLES.get(role)
+    if known is None:
+        return role
+    return known.title_en if (get_language() or "").startswith("en") else known.title_zh

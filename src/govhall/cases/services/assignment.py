@@ -32,9 +32,9 @@ from govhall.identity.models import User
 def case_assign(*, case: Case, actor: User, assignee: User, claim: bool = False) -> Case:
     """Give the case to ``assignee`` (``claim``: the actor takes it, only while nobody has
     it). Both must be staff who may process the case."""
-    if not staff_may_process(actor, case):
+    if not staff_may_process(actor, case, action=ASSIGN):
         raise PermissionDenied(gettext("You may not process this case."))
-    if not assignee.is_active or not staff_may_process(assignee, case):
+    if not assignee.is_active or not staff_may_process(assignee, case, action=ASSIGN):
         raise ValidationFailed(
             [
                 FieldError(
@@ -45,7 +45,9 @@ def case_assign(*, case: Case, actor: User, assignee: User, claim: bool = False)
             ]
         )
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("assignee").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=case.pk)
+        )
         if locked.state not in ASSIGNABLE_STATES:
             raise Conflict(
                 gettext("The case is now “%(state)s”; this action is not possible.")
@@ -109,7 +111,7 @@ def cases_bulk_act(
     cases = {c.number: c for c in Case.objects.filter(number__in=list(numbers))}
     for number in numbers:
         case = cases.get(number)
-        if case is None:
+        if case is None or not staff_may_process(actor, case):  # never tell what exists
             outcomes.append(BulkOutcome(number, False, gettext("No such case.")))
             continue
         try:

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from govhall.cases.models import Case, CaseParticipant, VersionProcess
+from govhall.cases.models import Case, CaseParticipant, ProcessDefinition, VersionProcess
 from govhall.cases.processes import (
     ProcessSpecInfo,
     ReadyTask,
@@ -35,6 +36,7 @@ from govhall.cases.processes import (
 )
 from govhall.catalog.models import CaseKind, ItemVersion
 from govhall.core.audit import audit_record_create
+from govhall.core.crypto import sm3_hex
 from govhall.core.errors import Conflict, FieldError, ValidationFailed
 from govhall.core.models import Department
 from govhall.core.transactions import service_atomic
@@ -142,12 +144,33 @@ def _step(task: ReadyTask) -> dict[str, Any]:
     }
 
 
+def process_definition_for(xml: str) -> ProcessDefinition:
+    """The stored copy of a process text (one row per distinct text)."""
+    digest = sm3_hex(xml.encode())
+    definition = ProcessDefinition.objects.filter(sm3=digest).first()
+    if definition is None:
+        try:
+            with transaction.atomic():
+                definition = ProcessDefinition.objects.create(sm3=digest, xml=xml)
+        except IntegrityError:  # stored by a concurrent submission
+            definition = ProcessDefinition.objects.get(sm3=digest)
+    return definition
+
+
+def case_process_xml(case: Case) -> str:
+    """The BPMN text the case runs: the one it started with."""
+    if case.process_definition_id is not None:
+        return str(case.process_definition.xml)  # type: ignore[union-attr]
+    return version_process(case.version)[0]
+
+
 def process_start(case: Case) -> None:
     """Start the version's process for a new case (inside the submission's transaction); the
     other departments of a joint process become the case's participants."""
     xml, data, _label = version_process(case.version)
     state = workflow_start(xml, data=data)
     case.workflow_state = state.serialized
+    case.process_definition = process_definition_for(xml)
     case.current_steps = _steps(state)
     codes = data.get("departments", [])
     if codes:
@@ -219,8 +242,10 @@ def process_end(case: Case) -> None:
 
 
 __all__ = [
+    "case_process_xml",
     "default_template",
     "process_complete",
+    "process_definition_for",
     "process_end",
     "process_start",
     "step_for",

@@ -226,7 +226,7 @@ def case_submit(
                 request_fingerprint=fingerprint,
             )
             process_start(case)
-            case.save(update_fields=["workflow_state", "current_steps"])
+            case.save(update_fields=["workflow_state", "current_steps", "process_definition"])
             CaseAction.objects.create(
                 case=case,
                 sequence=1,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from govhall.archive.download import stored_file_response
+from govhall.cases.diagram import process_diagram
 from govhall.cases.lookup import case_lookup_code
 from govhall.cases.models import CaseState
 from govhall.cases.selectors import (
@@ -410,6 +411,15 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
             "action_error": error,
             "notices": list(case.notices.all()),
             "asked_materials": _asked_materials(case),
+            "diagram": process_diagram(
+                case,
+                actions=detail.actions,
+                names={
+                    p.department.credit_code: p.department.name
+                    for p in case.participants.select_related("department")
+                }
+                | {case.department.credit_code: case.department.name},
+            ),
         },
         status=400 if error else 200,
     )

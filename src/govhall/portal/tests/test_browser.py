@@ -3,12 +3,12 @@ material's blank form and the guide's PDF (Playwright driving Debian's chromium)
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from govhall.conftest import SCREENSHOTS
 from govhall.portal.tests.conftest import BLANK_FORM_BYTES
 
 pytestmark = [
@@ -16,37 +16,14 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(os.environ.get("GOVHALL_SCREENSHOTS", "test-results/screenshots"))
-
 
 @pytest.fixture
-def browser_page() -> Any:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required: run `bash scripts/system-deps.sh --browser`")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # live server happen in its own thread, but Django would refuse ours without this.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(accept_downloads=True, locale="zh-CN")
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def browser_page(chromium: Any) -> Any:
+    context = chromium.new_context(accept_downloads=True, locale="zh-CN")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def test_search_guide_and_downloads(

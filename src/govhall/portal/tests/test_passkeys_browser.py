@@ -11,17 +11,15 @@ served from http://localhost (not 127.0.0.1) and the relying party is "localhost
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connections
 from django.test import Client
 
+from govhall.conftest import SCREENSHOTS
 from govhall.identity.models import Passkey, Person, SignInAttempt
 from govhall.identity.services import person_register
 from govhall.portal.tests.passkeys_urls import PAGE
@@ -32,16 +30,6 @@ pytestmark = [
     pytest.mark.urls("govhall.portal.tests.passkeys_urls"),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(os.environ.get("GOVHALL_SCREENSHOTS", "test-results/screenshots"))
 TIMEOUT_MS = 15_000
 
 
@@ -68,29 +56,13 @@ def person(transactional_db: Any) -> Person:
 
 
 @pytest.fixture
-def browser_context() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required: run `bash scripts/system-deps.sh --browser`")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; Django would refuse our ORM
-    # calls without this (the live server's own calls happen in its thread).
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    # While Playwright's loop runs in this thread, Django keeps database connections per
-    # context instead of per thread: close them on both sides of it, or PostgreSQL is left
-    # with an idle session and cannot drop the test database.
-    connections.close_all()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN")
-        context.set_default_timeout(TIMEOUT_MS)
-        try:
-            yield context
-        finally:
-            connections.close_all()
-            context.close()
-            browser.close()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def browser_context(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def virtual_authenticator(page: Any) -> tuple[Any, str]:

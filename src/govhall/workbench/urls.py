@@ -1,0 +1,17 @@
+"""Workbench URLs, mounted at /workbench/."""
+
+from django.urls import path
+
+from govhall.workbench import case_page, queue
+
+app_name = "workbench"
+
+urlpatterns = [
+    path("cases/", queue.queue, name="queue"),
+    path("cases/<str:number>/", case_page.case_page, name="case"),
+    path(
+        "cases/<str:number>/materials/<uuid:upload_uuid>/",
+        case_page.material_download,
+        name="material",
+    ),
+]
