@@ -81,6 +81,7 @@ for entry in "${databases[@]}"; do
         env DATABASE_URL="$url" "$PY" bench/bench_throughput.py
     run "$OTHER_LIMIT" "case lifecycles ($name)" env DATABASE_URL="$url" "$PY" bench/bench_cases.py
     run "$IDENTITY_LIMIT" "identity ($name)" env DATABASE_URL="$url" "$PY" bench/bench_identity.py
+    run "$IMPORT_LIMIT" "case queue at 1M cases ($name)" env DATABASE_URL="$url" "$PY" bench/bench_case_queue.py
     if [ -f bench/bench_oidc.py ]; then
         run "$OTHER_LIMIT" "OIDC code exchanges ($name)" \
             env DATABASE_URL="$url" "$PY" bench/bench_oidc.py

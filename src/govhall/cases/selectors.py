@@ -160,9 +160,14 @@ def work_queue(
     cases = Case.objects.filter(state__in=[state] if state else OPEN_STATES)
     queryset = StaffScope.for_user(user).filter(cases, department="department")
     if user.department_id is not None:
-        # Joint cases in which the user's department reviews (并联审批).
-        joint = CaseParticipant.objects.filter(department_id=user.department_id)
-        queryset = queryset | cases.filter(pk__in=joint.values("case_id"))
+        # Joint cases in which the user's department reviews (并联审批). Most departments
+        # take part in none: the OR, which keeps the database from using the queue index,
+        # is added only when an (indexed) look-up finds one.
+        joint = CaseParticipant.objects.filter(
+            department_id=user.department_id, case__state__in=OPEN_STATES
+        )
+        if joint.exists():
+            queryset = queryset | cases.filter(pk__in=joint.values("case_id"))
     if deadline:
         queryset = queryset.filter(deadline_filter(deadline, timezone.localdate()))
     if assigned == "me":
