@@ -177,6 +177,20 @@ def work_queue(
     return queryset.order_by(F("promised_due_on").asc(nulls_last=True), "received_at", "id")
 
 
+def overdue_cases(user: User, *, today: datetime.date | None = None) -> QuerySet[Case]:
+    """Open cases past their legal due date that the user oversees (the supervisor's list),
+    the most overdue first; served by the partial index ``cases_overdue_open``."""
+    if not (user.has_perm("cases.view_case") or user.has_perm("cases.process_case")):
+        return Case.objects.none()
+    day = today or timezone.localdate()
+    cases = Case.objects.filter(state__in=OPEN_STATES, legal_due_on__lt=day)
+    return (
+        StaffScope.for_user(user)
+        .filter(cases, department="department")
+        .order_by("legal_due_on", "id")
+    )
+
+
 def queue_counts(user: User) -> dict[str, int]:
     """How many open cases of the queue are green, yellow and red, in one query."""
     today = timezone.localdate()

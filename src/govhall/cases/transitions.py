@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.models import CaseState
+from govhall.cases.models.case import OPEN_CASE_STATES
 
 APPLICANT = "applicant"
 STAFF = "staff"
@@ -42,14 +43,7 @@ IN_REVIEW = (S.ACCEPTED, S.SUSPENDED, S.SPECIAL_PROCEDURE)
 #: States in which a material accepted as pending (容缺) may still arrive or be waived.
 PENDING_MAY_ARRIVE = (*IN_REVIEW, S.APPROVED, S.DELIVERED, S.REJECTED)
 #: Work is pending on these cases: they are in the queues.
-QUEUE_STATES = (
-    S.SUBMITTED,
-    S.SUPPLEMENT_REQUESTED,
-    S.ACCEPTED,
-    S.SUSPENDED,
-    S.SPECIAL_PROCEDURE,
-    S.APPROVED,
-)
+QUEUE_STATES = OPEN_CASE_STATES
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
