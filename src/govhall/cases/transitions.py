@@ -111,7 +111,6 @@ def action_label(action: str) -> str:
 
 #: A case can be claimed or assigned in these states (work remains, if only closing it).
 ASSIGNABLE_STATES = frozenset({*QUEUE_STATES, S.DELIVERED, S.REJECTED})
-OPEN_STATES = ASSIGNABLE_STATES
 
 
 def state_after(actions: Iterable[str]) -> str:
