@@ -104,3 +104,10 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(list(self.errors))
+
+
+def error_text(error: DomainError) -> str:
+    """A refusal as one line for a person: every field's message, or the detail."""
+    if isinstance(error, ValidationFailed) and error.errors:
+        return " ".join(str(e.message) for e in error.errors)
+    return str(error.detail)

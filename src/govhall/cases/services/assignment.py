@@ -25,6 +25,7 @@ from govhall.core.errors import (
     FieldError,
     PermissionDenied,
     ValidationFailed,
+    error_text,
 )
 from govhall.identity.models import User
 
@@ -119,12 +120,8 @@ def cases_bulk_act(
                 case_assign(case=case, actor=actor, assignee=actor, claim=True)
             else:
                 case_act(case=case, action=action, actor=actor, opinion=opinion)
-        except ValidationFailed as error:
-            outcomes.append(
-                BulkOutcome(number, False, " ".join(str(e.message) for e in error.errors))
-            )
         except DomainError as error:
-            outcomes.append(BulkOutcome(number, False, str(error.detail)))
+            outcomes.append(BulkOutcome(number, False, error_text(error)))
         else:
             outcomes.append(BulkOutcome(number, True, ""))
     return outcomes

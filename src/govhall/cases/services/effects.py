@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from typing import Any
 
 from django.utils import timezone
@@ -103,7 +104,7 @@ def _accept(
         case.pending_materials = [
             {
                 "requirement": str(requirement),
-                "name": names.get(_uuid(requirement), ""),
+                "name": names.get(uuid.UUID(str(requirement)), ""),
                 "due_on": due_on.isoformat(),
                 "status": PENDING,
             }
@@ -112,12 +113,6 @@ def _accept(
         recorded["pending_materials"] = len(pending)
         recorded["pending_due_on"] = due_on.isoformat()
     return recorded
-
-
-def _uuid(value: str) -> Any:
-    import uuid
-
-    return uuid.UUID(str(value))
 
 
 def _request_supplement(

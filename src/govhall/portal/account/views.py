@@ -18,7 +18,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from govhall.core.errors import DomainError, PermissionDenied, TooManyAttempts, ValidationFailed
+from govhall.core.errors import (
+    DomainError,
+    PermissionDenied,
+    TooManyAttempts,
+    ValidationFailed,
+    error_text,
+)
 from govhall.identity.acting import principals_for
 from govhall.identity.models import (
     Mandate,
@@ -79,9 +85,7 @@ def _refusal_message(error: DomainError) -> str:
             "message": error.errors[0].message,
             "minutes": minutes,
         }
-    if isinstance(error, ValidationFailed) and error.errors:
-        return " ".join(str(e.message) for e in error.errors)
-    return str(error.detail)
+    return error_text(error)
 
 
 @require_http_methods(["GET", "POST"])

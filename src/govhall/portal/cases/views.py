@@ -43,7 +43,7 @@ from govhall.cases.services.submission import case_submit, published_version
 from govhall.cases.services.supply import case_material_supply
 from govhall.catalog.application_forms import FormSchema, form_schema_parse
 from govhall.catalog.models import ItemVersion, MaterialSource
-from govhall.core.errors import DomainError, FieldError, ValidationFailed
+from govhall.core.errors import DomainError, FieldError, ValidationFailed, error_text
 from govhall.identity.acting import principals_for
 from govhall.identity.models import User
 
@@ -391,11 +391,7 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
         except ValueError:
             error = _("Unknown material.")
         except DomainError as refused:
-            error = (
-                " ".join(str(e.message) for e in refused.errors)
-                if isinstance(refused, ValidationFailed)
-                else str(refused.detail)
-            )
+            error = error_text(refused)
         else:
             return HttpResponseRedirect(reverse("portal:my_case", args=[case.number]))
     detail = case_detail(case)
