@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
 from django.utils import timezone
 
 from govhall.core.crypto import sm3_hex
 from govhall.core.models import AuditHead, AuditRecord
-from govhall.core.transactions import service_atomic
 
 GENESIS_HASH = "0" * 64
 SYSTEM_ACTOR = "system"
@@ -79,9 +79,14 @@ def audit_record_create(
     object_id: str,
     data: dict[str, Any] | None = None,
 ) -> AuditRecord:
-    """Append one record to the chain, in the caller's transaction."""
+    """Append one record to the chain, in the caller's transaction.
+
+    Inside a transaction the record joins it without a savepoint (it must commit or roll back
+    with the change it describes, and an error here aborts that change anyway): two statements
+    fewer per record than a nested ``atomic()``. Called outside one, it is its own transaction.
+    """
     payload = json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
-    with service_atomic():
+    with transaction.atomic(savepoint=False):
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head, _created = AuditHead.objects.get_or_create(

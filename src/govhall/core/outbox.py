@@ -256,16 +256,41 @@ def _event_lock(event_id: int) -> OutboxEvent | None:
 
 
 def _dispatch_after_commit() -> None:
-    """Enqueue one dispatch task when the outermost transaction commits (best effort: the
-    ``outbox-dispatch --loop`` sweep delivers the event if this never runs)."""
+    """Have one dispatch task run once the outermost transaction commits (best effort: the
+    ``outbox-dispatch --loop`` sweep delivers the event if this never runs).
+
+    With the database task backend the task row is written now, in the transaction of the
+    event: it exists if and only if the event does, and no extra transaction follows every
+    commit. Other backends (the immediate one in tests) would run the task at once, inside the
+    transaction, so they are enqueued after the commit instead.
+    """
     if _dispatching.get():
         return
     # Once per transaction: a 10,000-event import enqueues one task, not 10,000. A callback
     # still pending survives as long as this event does: rolling back a savepoint removes the
-    # callbacks registered inside it, and any savepoint still open would drop this event too.
-    if any(entry[1] is _dispatch_enqueue for entry in transaction.get_connection().run_on_commit):
+    # callbacks registered inside it (and the task row written inside it), and any savepoint
+    # still open would drop this event too.
+    pending = transaction.get_connection().run_on_commit
+    if any(entry[1] in (_dispatch_enqueue, _dispatch_enqueued) for entry in pending):
         return
-    transaction.on_commit(_dispatch_enqueue, robust=True)
+    if _enqueue_is_transactional():
+        _dispatch_enqueue()
+        transaction.on_commit(_dispatch_enqueued)
+    else:
+        transaction.on_commit(_dispatch_enqueue, robust=True)
+
+
+def _enqueue_is_transactional() -> bool:
+    """Whether the task backend stores tasks in this database (and so in this transaction)."""
+    from django_tasks_db import DatabaseBackend
+
+    from govhall.core.tasks import outbox_dispatch_task  # the task module imports this one
+
+    return isinstance(outbox_dispatch_task.get_backend(), DatabaseBackend)
+
+
+def _dispatch_enqueued() -> None:
+    """Marks a transaction whose dispatch task is already written (nothing to do on commit)."""
 
 
 def _dispatch_enqueue() -> None:

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from govhall.archive.blobs import blob_ensure
@@ -63,6 +62,10 @@ def stored_file_put(
             if existing is not None
             else blob_ensure(sm3=scan.sm3, size=scan.size, content=spool)
         )
+    if existing is not None:
+        # Nothing is written: the archive's state does not change, and the caller's own
+        # audit record (an upload, a notice) names the digest it used.
+        return existing
     candidate = StoredFile(
         sm3=scan.sm3,
         size=scan.size,
@@ -73,36 +76,28 @@ def stored_file_put(
         first_stored_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
     )
     with service_atomic():
-        stored, created = _stored_file_get_or_create(candidate)
-        audit_record_create(
-            actor=actor,
-            action=AUDIT_ACTION,
-            object_type=AUDIT_OBJECT_TYPE,
-            object_id=stored.sm3,
-            data={
-                "size": stored.size,
-                "content_type": stored.content_type,
-                "deduplicated": not created,
-            },
-        )
+        stored, created = _stored_file_insert(candidate)
+        if created:
+            audit_record_create(
+                actor=actor,
+                action=AUDIT_ACTION,
+                object_type=AUDIT_OBJECT_TYPE,
+                object_id=stored.sm3,
+                data={"size": stored.size, "content_type": stored.content_type},
+            )
     return stored
 
 
-def _stored_file_get_or_create(candidate: StoredFile) -> tuple[StoredFile, bool]:
+def _stored_file_insert(candidate: StoredFile) -> tuple[StoredFile, bool]:
     """The row of these bytes; ``True`` when this call created it.
 
-    Two puts of the same bytes may both find no row: the unique ``sm3`` lets one insert win
-    and the other re-reads the winner's row (committed by then: the loser's insert waited).
+    Two puts of the same bytes may both have found no row: ``INSERT … ON CONFLICT DO NOTHING``
+    on the unique ``sm3`` lets one insert win without an error (and so without a savepoint),
+    and both then read the winner's row (committed by then: the loser's insert waited).
     """
-    existing = stored_file_for_sm3(candidate.sm3)
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():  # a savepoint, so the transaction survives a lost race
-            candidate.save(force_insert=True)
-    except IntegrityError:
-        return StoredFile.objects.get(sm3=candidate.sm3), False
-    return candidate, True
+    StoredFile.objects.bulk_create([candidate], ignore_conflicts=True)
+    stored = StoredFile.objects.get(sm3=candidate.sm3)
+    return stored, stored.uuid == candidate.uuid
 
 
 def _accepted_kinds(accept: Collection[str] | None) -> frozenset[FileKind]:

@@ -21,6 +21,7 @@ from govhall.cases.services.effects import apply_effects
 from govhall.cases.services.process import process_complete, process_end, step_for
 from govhall.cases.transitions import APPLICANT, APPROVER, STAFF, TRANSITIONS
 from govhall.core.audit import audit_record_create
+from govhall.core.changes import FieldSnapshot, save_changed
 from govhall.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.scoping import StaffScope
 from govhall.identity.acting import (
@@ -99,6 +100,7 @@ def case_act(
             .select_related(*EVENT_RELATED)
             .get(pk=case.pk)
         )
+        snapshot = FieldSnapshot(locked)
         if locked.state not in transition.sources:
             raise Conflict(
                 gettext("The case is now “%(state)s”; this action is not possible.")
@@ -122,7 +124,7 @@ def case_act(
         previous = locked.state
         locked.state = transition.target or previous
         locked.revision += 1
-        locked.save()
+        save_changed(locked, snapshot)
         CaseAction.objects.create(
             case=locked,
             sequence=sequence,

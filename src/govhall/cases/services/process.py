@@ -164,15 +164,20 @@ def case_process_xml(case: Case) -> str:
     return version_process(case.version)[0]
 
 
-def process_start(case: Case) -> None:
-    """Start the version's process for a new case (inside the submission's transaction); the
-    other departments of a joint process become the case's participants."""
+def process_start(case: Case) -> list[str]:
+    """Start the version's process for a new case, before its row is inserted (inside the
+    submission's transaction): the case gets its process state; returns the credit codes of
+    the departments a joint process involves, for :func:`participants_add` once it is."""
     xml, data, _label = version_process(case.version)
     state = workflow_start(xml, data=data)
     case.workflow_state = state.serialized
     case.process_definition = process_definition_for(xml)
     case.current_steps = _steps(state)
-    codes = data.get("departments", [])
+    return list(data.get("departments", []))
+
+
+def participants_add(case: Case, codes: list[str]) -> None:
+    """The other departments of a joint process become the case's participants."""
     if codes:
         CaseParticipant.objects.bulk_create(
             CaseParticipant(case=case, department=department)
@@ -244,6 +249,7 @@ def process_end(case: Case) -> None:
 __all__ = [
     "case_process_xml",
     "default_template",
+    "participants_add",
     "process_complete",
     "process_definition_for",
     "process_end",

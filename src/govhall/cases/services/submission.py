@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -22,7 +22,7 @@ from govhall.cases.models import (
     MaterialUpload,
 )
 from govhall.cases.services.effects import acceptance_due
-from govhall.cases.services.process import process_start
+from govhall.cases.services.process import participants_add, process_start
 from govhall.cases.transitions import SUBMIT
 from govhall.catalog.application_forms import form_schema_parse
 from govhall.catalog.models import ItemVersion, MaterialRequirement, MaterialSource, VersionState
@@ -71,13 +71,22 @@ def _fingerprint(
 
 
 def _next_number(region_code: str, day: Any) -> str:
-    """``{county code}{yyyymmdd}{sequence}``, e.g. ``5201212026112800001``; the counter row
-    is locked, so two submissions never share a number."""
-    counter, _created = CaseNumberCounter.objects.get_or_create(region_code=region_code, day=day)
-    counter = CaseNumberCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return f"{region_code}{day:%Y%m%d}{counter.last_value:0{SEQUENCE_DIGITS}d}"
+    """``{county code}{yyyymmdd}{sequence}``, e.g. ``5201212026112800001``.
+
+    One upsert (PostgreSQL, SQLite ≥ 3.35) creates or increments the day's counter and returns
+    the new value: the row stays locked until the submission commits, so two submissions never
+    share a number, in one statement instead of a read, a lock and a write.
+    """
+    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (region_code, day, last_value) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (region_code, day) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [region_code, day.isoformat()],
+        )
+        (value,) = cursor.fetchone()
+    return f"{region_code}{day:%Y%m%d}{value:0{SEQUENCE_DIGITS}d}"
 
 
 def published_version(version_uuid: uuid.UUID) -> ItemVersion:
@@ -201,11 +210,13 @@ def case_submit(
     person = organization = None
     if principal_type == PRINCIPAL_ORGANIZATION:
         organization = Organization.objects.get(uuid=principal_uuid)
+    elif acting.is_self:
+        person = acting.agent  # already read to resolve who acts
     else:
         person = Person.objects.get(uuid=principal_uuid)
     try:
         with transaction.atomic():
-            case = Case.objects.create(
+            case = Case(
                 number=_next_number(implementation.region.code[:6], timezone.localdate(now)),
                 version=version,
                 department=implementation.department,
@@ -225,8 +236,9 @@ def case_submit(
                 idempotency_key=key,
                 request_fingerprint=fingerprint,
             )
-            process_start(case)
-            case.save(update_fields=["workflow_state", "current_steps", "process_definition"])
+            departments = process_start(case)
+            case.save(force_insert=True)
+            participants_add(case, departments)
             CaseAction.objects.create(
                 case=case,
                 sequence=1,

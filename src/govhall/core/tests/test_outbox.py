@@ -330,6 +330,34 @@ def test_one_task_per_transaction_whatever_its_savepoints_did(
     assert len(callbacks) == 1
 
 
+@pytest.fixture
+def database_tasks(settings: Any) -> Iterator[None]:
+    """The production task backend (rows in this database) instead of the immediate one."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    yield
+
+
+def test_with_the_database_backend_the_task_row_is_written_in_the_event_transaction(
+    database_tasks: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    # given a transaction that rolls back after publishing
+    with pytest.raises(Boom), transaction.atomic():
+        event_publish(topic="cases.case.granted", payload={})
+        assert DBTaskResult.objects.count() == 1  # written with the event
+        raise Boom
+    assert DBTaskResult.objects.count() == 0  # and gone with it
+    # when a transaction publishes three events and commits
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for number in range(3):
+            event_publish(topic="cases.case.granted", payload={"number": number})
+    # then exactly one dispatch task is waiting for the worker
+    assert list(DBTaskResult.objects.values_list("task_path", "status")) == [
+        ("govhall.core.tasks.outbox_dispatch_task", "READY")
+    ]
+
+
 def govhall(monkeypatch: Any, *args: str) -> int:
     """Run the ``govhall`` console script in-process; returns its exit status."""
     monkeypatch.setattr(sys, "argv", ["govhall", *args])
