@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from govhall.cases.models import Case, CaseState
@@ -54,6 +54,12 @@ class SubmitIn(Schema):
     channel: str = "web"
     form_data: dict[str, Any] = {}
     materials: list[uuid.UUID] = []
+    pre_review: bool = Field(
+        False,
+        description="Submit for online pre-review (预审) before the visit to the hall the item "
+        "needs (web and mobile only; 422 pre_review.not_offered otherwise). The case waits in "
+        "pre_review; the five-day acceptance clock starts when the hall receives it.",
+    )
 
 
 class ActionOut(Schema):
@@ -196,6 +202,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[CaseOut]:
         form_data=payload.form_data,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
         materials=payload.materials,
+        pre_review=payload.pre_review,
     )
     return Status(201 if created else 200, _case_out(case, user))
 
@@ -643,6 +650,27 @@ for _action, _who, _summary in (
         "Record a visit to the hall",
     ),
     ("close", _STAFF, "Close the case"),
+    (
+        "pass-pre-review",
+        _STAFF + " The optional opinion tells the applicant what to bring to the hall.",
+        "Pass the online pre-review (预审通过)",
+    ),
+    (
+        "return-pre-review",
+        _STAFF + " The opinion (what to change) is required and told to the applicant.",
+        "Return the pre-review for changes",
+    ),
+    (
+        "resubmit-pre-review",
+        _APPLICANT + " After uploading the changed materials (…/materials).",
+        "Send the changed materials back for pre-review",
+    ),
+    (
+        "receive",
+        _STAFF + " The applicant came to the hall after a passed pre-review: receipt and the "
+        "five-day acceptance clock (Art. 32) start now, and the visit is counted.",
+        "Receive the application at the hall",
+    ),
     ("withdraw", _APPLICANT + " A reason is required.", "Withdraw the application"),
 ):
     router.add_api_operation(

@@ -17,12 +17,21 @@ from django.utils import translation
 
 from govhall.cases.lookup import case_lookup_code
 from govhall.cases.models import Case
-from govhall.cases.transitions import SUBMIT, action_label
+from govhall.cases.transitions import FIRST_ACTIONS, action_label
 from govhall.core.outbox import event_publish
 
 #: Opinions written to the applicant (notices), carried in the event; review notes are not.
 TOLD_TO_APPLICANT = frozenset(
-    {"refuse", "request_supplement", "reject", "approve", "withdraw", "request_extension"}
+    {
+        "refuse",
+        "request_supplement",
+        "reject",
+        "approve",
+        "withdraw",
+        "request_extension",
+        "pass_pre_review",
+        "return_pre_review",
+    }
 )
 
 
@@ -73,7 +82,7 @@ def case_event_publish(
 ) -> None:
     """Publish the log entry's event and, for a grant, ``cases.case.granted``."""
     payload = case_event_payload(case, action, opinion=opinion, sequence=sequence)
-    if action == SUBMIT:
+    if action in FIRST_ACTIONS:
         # The receipt's query code travels with the submission notice (progress only).
         payload["lookup_code"] = case_lookup_code(case.number)
     event_publish(topic=f"cases.case.{action}", payload=payload)

@@ -42,6 +42,8 @@ APPROVER = "approver"  # staff with cases.approve_extension, not the one who ask
 IN_REVIEW = (S.ACCEPTED, S.SUSPENDED, S.SPECIAL_PROCEDURE)
 #: States in which a material accepted as pending (容缺) may still arrive or be waived.
 PENDING_MAY_ARRIVE = (*IN_REVIEW, S.APPROVED, S.DELIVERED, S.REJECTED)
+#: Online pre-review (预审) before the visit: the legal clock has not started.
+PRE_REVIEW_STATES = (S.PRE_REVIEW, S.PRE_REVIEW_RETURNED, S.PRE_REVIEWED)
 #: Work is pending on these cases: they are in the queues.
 QUEUE_STATES = OPEN_CASE_STATES
 TRANSITIONS: dict[str, Transition] = {
@@ -66,9 +68,13 @@ TRANSITIONS: dict[str, Transition] = {
         _t("reject", [S.ACCEPTED], S.REJECTED, STAFF, opinion=True),
         _t("deliver", [S.APPROVED], S.DELIVERED, STAFF),
         _t("close", [S.DELIVERED, S.REJECTED, S.REFUSED], S.CLOSED, STAFF),
+        _t("pass_pre_review", [S.PRE_REVIEW], S.PRE_REVIEWED, STAFF),
+        _t("return_pre_review", [S.PRE_REVIEW], S.PRE_REVIEW_RETURNED, STAFF, opinion=True),
+        _t("resubmit_pre_review", [S.PRE_REVIEW_RETURNED], S.PRE_REVIEW, APPLICANT),
+        _t("receive", [S.PRE_REVIEWED], S.SUBMITTED, STAFF),
         _t(
             "withdraw",
-            [S.SUBMITTED, S.SUPPLEMENT_REQUESTED, *IN_REVIEW],
+            [S.SUBMITTED, S.SUPPLEMENT_REQUESTED, *IN_REVIEW, *PRE_REVIEW_STATES],
             S.WITHDRAWN,
             APPLICANT,
             opinion=True,
@@ -76,11 +82,24 @@ TRANSITIONS: dict[str, Transition] = {
     )
 }
 SUBMIT = "submit"
+SUBMIT_FOR_PRE_REVIEW = "submit_for_pre_review"
+#: The first entry of a log and the state it creates.
+FIRST_ACTIONS: dict[str, str] = {SUBMIT: S.SUBMITTED, SUBMIT_FOR_PRE_REVIEW: S.PRE_REVIEW}
+#: Where the applicant is asked to change materials, and the action that sends the case back.
+RESEND_ACTIONS: dict[str, str] = {
+    S.SUPPLEMENT_REQUESTED: "supplement",
+    S.PRE_REVIEW_RETURNED: "resubmit_pre_review",
+}
 ASSIGN = "assign"  # claiming, assigning or transferring a case: the state does not change
 
 # What each entry of the log is called on timelines and notices.
 ACTION_LABELS: dict[str, Any] = {
     SUBMIT: _("Application submitted"),
+    SUBMIT_FOR_PRE_REVIEW: _("Submitted for online pre-review (预审)"),
+    "pass_pre_review": _("Pre-review passed: bring the originals to the hall"),
+    "return_pre_review": _("Pre-review: changes needed"),
+    "resubmit_pre_review": _("Changed materials sent back for pre-review"),
+    "receive": _("Application received at the hall"),
     "accept": _("Accepted"),
     "refuse": _("Not accepted"),
     "request_supplement": _("Asked once for everything missing (补正)"),
@@ -117,8 +136,8 @@ def state_after(actions: Iterable[str]) -> str:
     """Replay a log of action names from the start; raises ``ValueError`` on a wrong order."""
     state = ""
     for action in actions:
-        if action == SUBMIT and not state:
-            state = CaseState.SUBMITTED
+        if action in FIRST_ACTIONS and not state:
+            state = FIRST_ACTIONS[action]
             continue
         if action == ASSIGN and state in ASSIGNABLE_STATES:
             continue

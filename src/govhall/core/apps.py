@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "govhall.core"
     label = "core"
     verbose_name = _("Shared kernel")
+
+    def ready(self) -> None:
+        from govhall.core.lookups import lookups_register
+
+        lookups_register()

@@ -35,6 +35,8 @@ SMS_ACTIONS = frozenset(
         "reject",
         "deliver",
         "request_extension",
+        "pass_pre_review",
+        "return_pre_review",
     }
 )
 TITLE_MAX_LENGTH = 200

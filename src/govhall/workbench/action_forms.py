@@ -28,7 +28,15 @@ MORE = frozenset(
 )
 #: Buttons of actions that end or hold up a case are drawn as secondary buttons.
 SECONDARY = frozenset(
-    {"refuse", "reject", "request_supplement", "suspend", "refuse_extension", "close"}
+    {
+        "refuse",
+        "reject",
+        "request_supplement",
+        "suspend",
+        "refuse_extension",
+        "close",
+        "return_pre_review",
+    }
 )
 
 

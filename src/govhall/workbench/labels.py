@@ -39,6 +39,9 @@ ACTION_VERBS: dict[str, Any] = {
     "refuse_extension": pgettext_lazy("case action", "Refuse the extension"),
     "waive_material": pgettext_lazy("case action", "Waive a pending material"),
     "record_visit": pgettext_lazy("case action", "Record a visit to the hall"),
+    "pass_pre_review": pgettext_lazy("case action", "Pass the pre-review"),
+    "return_pre_review": pgettext_lazy("case action", "Return for changes"),
+    "receive": pgettext_lazy("case action", "Receive at the hall (originals checked)"),
 }
 
 BULK_ACTIONS: dict[str, Any] = {

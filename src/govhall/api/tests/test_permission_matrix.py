@@ -83,6 +83,10 @@ ACCESS: dict[tuple[str, str], str] = {
             "waive-material",
             "record-visit",
             "close",
+            "pass-pre-review",
+            "return-pre-review",
+            "resubmit-pre-review",
+            "receive",
             "withdraw",
         )
     },

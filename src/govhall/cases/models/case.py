@@ -29,6 +29,9 @@ class CaseState(models.TextChoices):
     DELIVERED = "delivered", _("Result delivered")
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+    PRE_REVIEW = "pre_review", _("In online pre-review")
+    PRE_REVIEW_RETURNED = "pre_review_returned", _("Returned by the pre-review for changes")
+    PRE_REVIEWED = "pre_reviewed", _("Pre-review passed, awaiting the visit to the hall")
 
 
 #: Work is pending on cases in these states (the queues; transitions.QUEUE_STATES).
@@ -39,6 +42,9 @@ OPEN_CASE_STATES = (
     CaseState.SUSPENDED,
     CaseState.SPECIAL_PROCEDURE,
     CaseState.APPROVED,
+    CaseState.PRE_REVIEW,
+    CaseState.PRE_REVIEW_RETURNED,
+    CaseState.PRE_REVIEWED,
 )
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 
 from govhall.cases.deadlines import clock_stops, due_dates
 from govhall.cases.models import Case, ClockStop, ClockStopKind
+from govhall.cases.transitions import FIRST_ACTIONS
 from govhall.core.calendar import get_calendar
 from govhall.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from govhall.identity.models import User
@@ -89,7 +90,7 @@ def _accept(
         recorded["deemed_accepted"] = True
     else:
         case.accepted_on = effective
-    submitted = case.actions.filter(action="submit").first()
+    submitted = case.actions.filter(action__in=FIRST_ACTIONS).order_by("sequence").first()
     pending = (submitted.data.get("pending_materials") if submitted else None) or []
     if pending:
         days = _whole_number(data, "pending_days", DEFAULT_PENDING_DAYS)
@@ -277,6 +278,20 @@ def _record_visit(
     return recorded
 
 
+def _receive(
+    case: Case, today: datetime.date, actor: User, opinion: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """The hall receives an application that passed pre-review (the applicant came with the
+    originals): receipt, and with it the Art. 32 clock, start now; the visit is counted."""
+    case.received_at = timezone.now()
+    case.received_on = get_calendar().effective_date(today)
+    case.acceptance_due_on = acceptance_due(case.received_on)
+    return {
+        "received_on": case.received_on.isoformat(),
+        **_record_visit(case, today, actor, opinion, data),
+    }
+
+
 def _close(
     case: Case, _today: datetime.date, _actor: User, _opinion: str, _data: dict[str, Any]
 ) -> dict[str, Any]:
@@ -320,6 +335,7 @@ _HANDLERS: dict[str, Any] = {
     "reject": _decided,
     "deliver": _deliver,
     "record_visit": _record_visit,
+    "receive": _receive,
     "close": _close,
     "withdraw": _withdraw,
 }

@@ -17,13 +17,12 @@ from govhall.cases.models import (
     Case,
     CaseAction,
     CaseNumberCounter,
-    CaseState,
     Channel,
     MaterialUpload,
 )
 from govhall.cases.services.effects import acceptance_due
 from govhall.cases.services.process import participants_add, process_start
-from govhall.cases.transitions import SUBMIT
+from govhall.cases.transitions import FIRST_ACTIONS, SUBMIT, SUBMIT_FOR_PRE_REVIEW
 from govhall.catalog.application_forms import form_schema_parse
 from govhall.catalog.models import ItemVersion, MaterialRequirement, MaterialSource, VersionState
 from govhall.core.audit import audit_record_create
@@ -59,14 +58,17 @@ def _fingerprint(
     channel: str,
     form_data: dict[str, Any],
     materials: Sequence[uuid.UUID],
+    pre_review: bool = False,
 ) -> str:
-    body = {
+    body: dict[str, Any] = {
         "version": str(version.uuid),
         "principal": [principal_type, str(principal_uuid)],
         "channel": channel,
         "form": form_data,
         "materials": sorted(str(m) for m in materials),
     }
+    if pre_review:  # only then: fingerprints of earlier submissions stay what they were
+        body["pre_review"] = True
     return sm3_hex(json.dumps(body, sort_keys=True, ensure_ascii=False).encode())
 
 
@@ -139,6 +141,11 @@ def window_applicant(
     return ActingAs(person, PRINCIPAL_PERSON, person.uuid, person.name, "window")
 
 
+def offers_pre_review(version: ItemVersion, channel: str) -> bool:
+    """Online pre-review (预审) is for online applications to items that need a visit."""
+    return version.visits > 0 and channel in {Channel.WEB, Channel.MOBILE}
+
+
 def item_codes(version: ItemVersion) -> list[str]:
     """The codes a mandate may name for this item: base, implementation and handling item."""
     handling = version.handling_item
@@ -157,8 +164,13 @@ def case_submit(
     idempotency_key: str,
     materials: Sequence[uuid.UUID] = (),
     at_window: bool = False,
+    pre_review: bool = False,
 ) -> tuple[Case, bool]:
     """Create the case, or return the one this key already created (``created`` False).
+
+    ``pre_review``: submit online for pre-review (预审) before the visit to the hall the item
+    needs; the case waits in ``pre_review`` and the legal clock starts only when the hall
+    receives it (the ``receive`` action, after ``pass_pre_review``).
 
     The same key with other content is refused (``idempotency_key.reused``): a client that
     retries must send the same request. The applicant is the principal the actor may act for
@@ -178,6 +190,18 @@ def case_submit(
         errors.add("form_data", "form_data.too_large", gettext("The form holds more than 64 KB."))
     errors.raise_if_any()
     version = published_version(version_uuid)
+    if pre_review and not offers_pre_review(version, channel):
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "pre_review",
+                    "pre_review.not_offered",
+                    gettext(
+                        "Pre-review is offered online for items that need a visit to the hall."
+                    ),
+                )
+            ]
+        )
     form = form_schema_parse(version.application_form, prefix="version").clean(form_data)
     if form.errors:
         raise ValidationFailed(form.errors)
@@ -197,6 +221,7 @@ def case_submit(
         channel=channel,
         form_data=form_data,
         materials=materials,
+        pre_review=pre_review,
     )
     existing = Case.objects.filter(submitted_by=actor, idempotency_key=key).first()
     if existing is not None:
@@ -205,6 +230,7 @@ def case_submit(
     if material_errors:
         raise ValidationFailed(material_errors)
     implementation = version.handling_item.implementation
+    first_action = SUBMIT_FOR_PRE_REVIEW if pre_review else SUBMIT
     now = timezone.now()
     received_on = get_calendar().effective_date(timezone.localdate(now))
     person = organization = None
@@ -229,10 +255,10 @@ def case_submit(
                 mandate_uuid=acting.mandate_uuid,
                 channel=channel,
                 form_data=form.values,
-                state=CaseState.SUBMITTED,
+                state=FIRST_ACTIONS[first_action],
                 received_at=now,
                 received_on=received_on,
-                acceptance_due_on=acceptance_due(received_on),
+                acceptance_due_on=None if pre_review else acceptance_due(received_on),
                 idempotency_key=key,
                 request_fingerprint=fingerprint,
             )
@@ -242,8 +268,8 @@ def case_submit(
             CaseAction.objects.create(
                 case=case,
                 sequence=1,
-                action=SUBMIT,
-                to_state=CaseState.SUBMITTED,
+                action=first_action,
+                to_state=FIRST_ACTIONS[first_action],
                 actor=actor,
                 actor_label=actor.get_username(),
                 role="applicant",
@@ -265,10 +291,10 @@ def case_submit(
                 principal_type=principal_type,
                 principal_uuid=principal_uuid,
             ).delete()
-            case_event_publish(case, SUBMIT, sequence=1)
+            case_event_publish(case, first_action, sequence=1)
             audit_record_create(
                 actor=actor,
-                action="cases.case.submit",
+                action=f"cases.case.{first_action}",
                 object_type="case",
                 object_id=case.number,
                 data={

@@ -1,6 +1,7 @@
 """Materials that reach a case after submission: what a 补正 notice asked for (sent back with
-the ``supplement`` action), and materials accepted as pending (容缺), each of which settles its
-pending entry at once (``supply_material``)."""
+the ``supplement`` action) or a pre-review returned for (``resubmit_pre_review``), and
+materials accepted as pending (容缺), each of which settles its pending entry at once
+(``supply_material``)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from govhall.archive.services.files import stored_file_put
-from govhall.cases.models import Case, CaseState, MaterialUpload
+from govhall.cases.models import Case, MaterialUpload
 from govhall.cases.services.actions import applicant_acting, case_act
 from govhall.cases.services.drafts import MAX_FILE_NAME
 from govhall.cases.services.effects import PENDING
+from govhall.cases.transitions import RESEND_ACTIONS
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import Conflict, FieldError, ValidationFailed
 from govhall.identity.models import User
@@ -40,7 +42,7 @@ def case_material_supply(
         e["requirement"] == str(requirement_uuid) and e["status"] == PENDING
         for e in case.pending_materials
     )
-    if not pending and case.state != CaseState.SUPPLEMENT_REQUESTED:
+    if not pending and case.state not in RESEND_ACTIONS:
         raise Conflict(gettext("No material is asked of this case now."))
     name = (uploaded.name or "").rsplit("/", 1)[-1][:MAX_FILE_NAME]
     stored = stored_file_put(actor=actor, uploaded=uploaded, declared_name=name)

@@ -89,3 +89,43 @@ def test_staff_who_see_the_case_but_lack_the_right_get_403(
     # The applicant sees the case but may not accept it.
     assert client.get(f"{CASES}{number}").status_code == 200
     assert post(client, f"{CASES}{number}/actions/accept", {}).status_code == 403
+
+
+def test_pre_review_through_the_api(
+    client: Client, version: Any, zhang: Any, clerk: Any, at: Any
+) -> None:
+    from govhall.catalog.models import ItemVersion
+
+    body = {
+        "version": str(version.uuid),
+        "form_data": {"household_size": 3},
+        "materials": [str(u) for u in uploads_for(version, zhang.user)],
+        "pre_review": True,
+    }
+    client.force_login(zhang.user)
+    not_offered = post(client, CASES, body, HTTP_IDEMPOTENCY_KEY="pre-1")
+    assert not_offered.status_code == 422
+    assert [e["code"] for e in not_offered.json()["errors"]] == ["pre_review.not_offered"]
+    ItemVersion.objects.filter(pk=version.pk).update(visits=1)  # the item needs one visit
+    with at(2026, 11, 2, 9, 0):
+        created = post(client, CASES, body, HTTP_IDEMPOTENCY_KEY="pre-1")
+    assert created.status_code == 201
+    number = created.json()["number"]
+    assert created.json()["state"] == "pre_review"
+    assert post(client, f"{CASES}{number}/actions/receive", {}).status_code == 403
+    client.force_login(clerk)
+    assert post(client, f"{CASES}{number}/actions/receive", {}).status_code == 409
+    passed = post(client, f"{CASES}{number}/actions/pass-pre-review", {"opinion": "请带原件。"})
+    assert passed.json()["state"] == "pre_reviewed"
+    with at(2026, 11, 4, 15, 0):
+        received = post(client, f"{CASES}{number}/actions/receive", {})
+    assert received.status_code == 200
+    assert [a["action"] for a in received.json()["timeline"]] == [
+        "submit_for_pre_review",
+        "pass_pre_review",
+        "receive",
+    ]
+    assert (received.json()["state"], received.json()["received_on"]) == (
+        "submitted",
+        "2026-11-04",
+    )

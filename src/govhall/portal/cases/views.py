@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from govhall.archive.download import stored_file_response
 from govhall.cases.diagram import process_diagram
 from govhall.cases.lookup import case_lookup_code
-from govhall.cases.models import CaseState
+from govhall.cases.models import Channel
 from govhall.cases.selectors import (
     case_detail,
     case_for_number,
@@ -39,8 +39,9 @@ from govhall.cases.services.drafts import (
     material_upload,
     material_upload_remove,
 )
-from govhall.cases.services.submission import case_submit, published_version
+from govhall.cases.services.submission import case_submit, offers_pre_review, published_version
 from govhall.cases.services.supply import case_material_supply
+from govhall.cases.transitions import PRE_REVIEW_STATES, RESEND_ACTIONS, TRANSITIONS
 from govhall.catalog.application_forms import FormSchema, form_schema_parse
 from govhall.catalog.models import ItemVersion, MaterialSource
 from govhall.core.errors import DomainError, FieldError, ValidationFailed, error_text
@@ -147,7 +148,12 @@ def _context(
             for a in choices
         ],
         "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        "offers_pre_review": offers_pre_review(version, Channel.WEB),
     }
+
+
+SUBMIT_BUTTON, PRE_REVIEW_BUTTON = "submit", "submit_pre_review"
+SUBMIT_BUTTONS = (SUBMIT_BUTTON, PRE_REVIEW_BUTTON)
 
 
 @login_required
@@ -170,7 +176,7 @@ def apply(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     status = 200
     if request.method == "POST":
         done = case_submitted_with_key(user, request.POST.get("idempotency_key", ""))
-        if done is not None and request.POST.get("do") == "submit":
+        if done is not None and request.POST.get("do") in SUBMIT_BUTTONS:
             return HttpResponseRedirect(reverse("portal:my_case", args=[done.number]))
         values = _form_values(request, schema)
         _saved, problems = draft_save(
@@ -181,8 +187,10 @@ def apply(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
             form_data=values,
         )
         action = request.POST.get("do", "save")
-        if action == "submit":
-            return_to, errors = _submit(request, version, principal, values)
+        if action in SUBMIT_BUTTONS:
+            return_to, errors = _submit(
+                request, version, principal, values, pre_review=action == PRE_REVIEW_BUTTON
+            )
             if return_to is not None:
                 return return_to
         elif action.startswith(("upload:", "remove:")):
@@ -205,6 +213,8 @@ def _submit(
     version: ItemVersion,
     principal: tuple[str, uuid.UUID, list[Any]],
     values: dict[str, Any],
+    *,
+    pre_review: bool,
 ) -> tuple[HttpResponse | None, list[FieldError]]:
     user = _user(request)
     current = draft_for(
@@ -223,13 +233,24 @@ def _submit(
             form_data=values,
             idempotency_key=request.POST.get("idempotency_key", ""),
             materials=[u.uuid for u in current.uploads.all()] if current else [],
+            pre_review=pre_review,
         )
     except ValidationFailed as error:
         return None, error.errors
-    messages.success(
-        request,
-        _("Your application was submitted. Case number: %(number)s") % {"number": case.number},
-    )
+    if pre_review:
+        messages.success(
+            request,
+            _(
+                "Your application was sent for online pre-review. Case number: %(number)s. "
+                "Come to the hall once it has passed."
+            )
+            % {"number": case.number},
+        )
+    else:
+        messages.success(
+            request,
+            _("Your application was submitted. Case number: %(number)s") % {"number": case.number},
+        )
     return HttpResponseRedirect(reverse("portal:my_case", args=[case.number])), []
 
 
@@ -312,19 +333,10 @@ def my_case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/cases/my_cases.html", {"cases": cases, "drafts": drafts})
 
 
-WITHDRAWABLE = {
-    CaseState.SUBMITTED,
-    CaseState.SUPPLEMENT_REQUESTED,
-    CaseState.ACCEPTED,
-    CaseState.SUSPENDED,
-    CaseState.SPECIAL_PROCEDURE,
-}
-
-
 def _asked_materials(case: Any) -> list[dict[str, Any]]:
     """What the applicant may upload to the case now: everything the guide asks of them while
-    a 补正 notice waits, else the materials pending under 容缺受理."""
-    if case.state == CaseState.SUPPLEMENT_REQUESTED:
+    a 补正 notice or a returned pre-review waits, else the materials pending under 容缺受理."""
+    if case.state in RESEND_ACTIONS:
         return [
             {"requirement": r, "due_on": ""}
             for r in case.version.materials.filter(source=MaterialSource.APPLICANT)
@@ -370,9 +382,9 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
                     opinion=request.POST.get("opinion", ""),
                 )
                 messages.success(request, _("The application was withdrawn."))
-            elif action == "supplement":
-                case_act(case=case, action="supplement", actor=user)
-                messages.success(request, _("The supplemented application was sent back."))
+            elif action == "resend" and case.state in RESEND_ACTIONS:
+                case_act(case=case, action=RESEND_ACTIONS[case.state], actor=user)
+                messages.success(request, _("The changed application was sent back."))
             elif action.startswith("supply:"):
                 uploaded = request.FILES.get("file")
                 if uploaded is None:
@@ -402,7 +414,8 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
             "case": case,
             "detail": detail,
             "materials": list(case.materials.select_related("requirement", "stored_file")),
-            "may_withdraw": case.state in WITHDRAWABLE,
+            "may_withdraw": case.state in TRANSITIONS["withdraw"].sources,
+            "in_pre_review": case.state in PRE_REVIEW_STATES,
             "lookup_code": case_lookup_code(case.number),
             "action_error": error,
             "notices": list(case.notices.all()),

@@ -171,8 +171,51 @@ def test_supplement_through_the_case_page_and_notices(
     )
     assert supplied.status_code == 302
     assert case.materials.filter(file_name="户口簿.pdf").count() == 1
-    sent = client.post(url, {"do": "supplement"})
+    sent = client.post(url, {"do": "resend"})
     assert sent.status_code == 302
     assert Case.objects.get(pk=case.pk).state == "submitted"
     client.force_login(yang.user)
     assert client.get(f"/my/cases/{case.number}/notices/{notice.uuid}/").status_code == 404
+
+
+def test_pre_review_from_the_apply_page_to_the_passed_notice(
+    client: Client, version: Any, zhang: Any, clerk: Any
+) -> None:
+    from govhall.cases.services.actions import case_act
+    from govhall.catalog.models import ItemVersion
+
+    client.force_login(zhang.user)
+    assert 'value="submit_pre_review"' not in client.get(_url(version)).content.decode()
+    ItemVersion.objects.filter(pk=version.pk).update(visits=1)  # the item needs one visit
+    page = client.get(_url(version)).content.decode()
+    assert 'value="submit_pre_review"' in page and "预审" in page
+    requirement = MaterialRequirement.objects.get(version=version, name="最低生活保障申请书")
+    client.post(
+        _url(version),
+        {
+            "do": f"upload:{requirement.uuid}",
+            "f_household_size": "3",
+            f"file_{requirement.uuid}": SimpleUploadedFile(
+                "申请书.pdf", make_pdf(), content_type="application/pdf"
+            ),
+        },
+    )
+    sent = client.post(
+        _url(version),
+        {"do": "submit_pre_review", "f_household_size": "3", "idempotency_key": "page-pre"},
+    )
+    case = Case.objects.get()
+    assert sent.status_code == 302 and sent["Location"] == f"/my/cases/{case.number}/"
+    assert case.state == "pre_review"
+    url = f"/my/cases/{case.number}/"
+    case_act(case=case, action="return_pre_review", actor=clerk, opinion="申请书未签字。")
+    page = client.get(url).content.decode()
+    assert "申请书未签字。" in page
+    assert 'name="do" value="resend"' in page and f'value="supply:{requirement.uuid}"' in page
+    assert client.post(url, {"do": "resend"}).status_code == 302
+    case.refresh_from_db()
+    assert case.state == "pre_review"
+    case_act(case=case, action="pass_pre_review", actor=clerk)
+    page = client.get(url).content.decode()
+    assert "预审通过" in page and "notice--success" in page
+    assert 'name="do" value="resend"' not in page
