@@ -13,6 +13,7 @@ from govhall.cases.models import Case, CaseAction, CaseParticipant, ClockStop
 from govhall.cases.services.actions import applicant_acting, staff_may_process
 from govhall.cases.services.process import step_for
 from govhall.cases.transitions import APPROVER, QUEUE_STATES, STAFF, TRANSITIONS
+from govhall.catalog.models import ItemVersion, VersionState
 from govhall.core.errors import DomainError
 from govhall.core.scoping import StaffScope
 from govhall.identity.models import User
@@ -180,6 +181,26 @@ def work_queue(
     elif assigned == "unassigned":
         queryset = queryset.filter(assignee__isnull=True)
     return queryset.order_by(F("promised_due_on").asc(nulls_last=True), "received_at", "id")
+
+
+def window_versions(user: User) -> QuerySet[ItemVersion]:
+    """The published guide versions whose applications the user may take at a window (窗口收件):
+    those of the items in the user's scope, by item name."""
+    if not user.has_perm("cases.process_case"):
+        return ItemVersion.objects.none()
+    versions = ItemVersion.objects.filter(
+        state=VersionState.PUBLISHED, handling_item__implementation__department__isnull=False
+    )
+    return (
+        StaffScope.for_user(user)
+        .filter(
+            versions,
+            region="handling_item__implementation__region",
+            department="handling_item__implementation__department",
+        )
+        .select_related("handling_item")
+        .order_by("handling_item__name", "handling_item__handling_code")
+    )
 
 
 def overdue_cases(user: User, *, today: datetime.date | None = None) -> QuerySet[Case]:

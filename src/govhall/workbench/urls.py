@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.workbench import case_page, queue
+from govhall.workbench import case_page, queue, window
 
 app_name = "workbench"
 
@@ -13,5 +13,11 @@ urlpatterns = [
         "cases/<str:number>/materials/<uuid:upload_uuid>/",
         case_page.material_download,
         name="material",
+    ),
+    path("window/", window.window_start, name="window"),
+    path(
+        "window/<uuid:version_uuid>/<uuid:person_uuid>/",
+        window.window_apply,
+        name="window_apply",
     ),
 ]

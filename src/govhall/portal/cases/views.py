@@ -42,7 +42,8 @@ from govhall.cases.services.drafts import (
 from govhall.cases.services.submission import case_submit, offers_pre_review, published_version
 from govhall.cases.services.supply import case_material_supply
 from govhall.cases.transitions import PRE_REVIEW_STATES, RESEND_ACTIONS, TRANSITIONS
-from govhall.catalog.application_forms import FormSchema, form_schema_parse
+from govhall.catalog.application_forms import form_schema_parse
+from govhall.catalog.form_pages import form_rows, form_values_posted
 from govhall.catalog.models import ItemVersion, MaterialSource
 from govhall.core.errors import DomainError, FieldError, ValidationFailed, error_text
 from govhall.identity.acting import principals_for
@@ -71,34 +72,6 @@ def _principal(request: HttpRequest) -> tuple[str, uuid.UUID, list[Any]]:
         if f"{acting.principal_type}:{acting.principal_uuid}" == wanted:
             return acting.principal_type, acting.principal_uuid, choices
     return choices[0].principal_type, choices[0].principal_uuid, choices
-
-
-def _form_values(request: HttpRequest, schema: FormSchema) -> dict[str, Any]:
-    """What the page posted for the form's own fields (checkboxes absent when unticked)."""
-    values: dict[str, Any] = {}
-    for field in schema.fields:
-        key = f"f_{field.name}"
-        if field.type == "boolean":
-            values[field.name] = key in request.POST
-        elif key in request.POST:
-            values[field.name] = request.POST[key]
-    return values
-
-
-def _field_rows(
-    schema: FormSchema, values: dict[str, Any], errors: list[FieldError]
-) -> list[dict[str, Any]]:
-    by_field = {e.field: str(e.message) for e in errors}
-    cleaned = schema.clean(values, partial=True).values
-    return [
-        {
-            "field": field,
-            "value": values.get(field.name, ""),
-            "error": by_field.get(field.key, ""),
-            "input_id": f"id_f_{field.name}",
-        }
-        for field in schema.visible_fields(cleaned)
-    ]
 
 
 def _context(
@@ -131,7 +104,7 @@ def _context(
     return {
         "version": version,
         "item": version.handling_item,
-        "rows": _field_rows(schema, values, errors),
+        "rows": form_rows(schema, values, errors),
         "materials": materials,
         "general_errors": [
             str(e.message)
@@ -178,7 +151,7 @@ def apply(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
         done = case_submitted_with_key(user, request.POST.get("idempotency_key", ""))
         if done is not None and request.POST.get("do") in SUBMIT_BUTTONS:
             return HttpResponseRedirect(reverse("portal:my_case", args=[done.number]))
-        values = _form_values(request, schema)
+        values = form_values_posted(schema, request.POST)
         _saved, problems = draft_save(
             actor=user,
             version_uuid=version.uuid,
@@ -298,7 +271,7 @@ def apply_fields(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     version = _version(version_uuid)
     principal = _principal(request)
     schema = form_schema_parse(version.application_form, prefix="version")
-    values = _form_values(request, schema)
+    values = form_values_posted(schema, request.POST)
     _draft, problems = draft_save(
         actor=_user(request),
         version_uuid=version.uuid,
@@ -315,8 +288,8 @@ def apply_fields(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     ]
     return render(
         request,
-        "portal/cases/_form_fields.html",
-        {"rows": _field_rows(schema, values, shown)},
+        "catalog/_form_fields.html",
+        {"rows": form_rows(schema, values, shown)},
     )
 
 
