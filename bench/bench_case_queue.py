@@ -31,21 +31,18 @@ plans only), p50/p95/p99 in ms:
    ``select_related("version__handling_item")``, its ``count()`` and 20 rows — what
    ``GET /api/v1/cases/?view=queue`` runs;
 2. ``queue_counts(user)`` (green / yellow / red);
-3. the overdue list across the province (the supervisor's view): open cases past their legal
-   due date, count and the 20 most overdue. No selector exists for it yet; the query is
-   written here as one would be;
+3. the overdue list across the province: ``cases.selectors.overdue_cases`` for a province-wide
+   supervisor (open cases past their legal due date, count and the 20 most overdue);
 4. ``GET /api/v1/cases/?view=queue`` and ``GET /api/v1/cases/queue/counts`` through Django's
    test client (session of the clerk): view, auth and serialization included.
 
-and, as a diagnostic, the department's own open cases without ``work_queue``'s joint-review
-branch (``… OR id IN (cases the department takes part in)``).
+and, as diagnostics, the same overdue query with the open states bound as parameters (what
+the selectors did before ``state__literal_in``), and the department's own open cases without
+``work_queue``'s joint-review branch (``… OR id IN (cases the department takes part in)``).
 
 Each statement is explained once as it was sent, bound parameters included (PostgreSQL
-``EXPLAIN (ANALYZE, BUFFERS)``, SQLite ``EXPLAIN QUERY PLAN``). ``--proposed-indexes`` then
-creates two partial indexes over open cases in the bench database (see
-:func:`proposed_indexes`; not part of the schema), times the same queries plus the overdue list
-and the own-department queue with the open states written as literals (SQLite matches a partial
-index's ``WHERE state IN ('…')`` only against literals), and drops the indexes again.
+``EXPLAIN (ANALYZE, BUFFERS)``, SQLite ``EXPLAIN QUERY PLAN``). The partial indexes over open
+cases (``cases_queue_open``, ``cases_overdue_open``) are part of the schema (``cases.0009``).
 Run from the repository root:
 
     .venv/bin/python bench/bench_case_queue.py
@@ -53,7 +50,6 @@ Run from the repository root:
         .venv/bin/python bench/bench_case_queue.py
     BENCH_CASES_TARGET=50000 .venv/bin/python bench/bench_case_queue.py   # a quick look
     .venv/bin/python bench/bench_case_queue.py --generate-only           # data, no timings
-    .venv/bin/python bench/bench_case_queue.py --proposed-indexes        # and the proposal
 
 On PostgreSQL ``BENCH_CASES_INSERT`` chooses how rows are written: ``bulk`` (``bulk_create``),
 ``copy`` (``COPY ... FROM STDIN`` through psycopg) or ``auto`` (default: one batch of each is
@@ -68,8 +64,7 @@ import math
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -458,21 +453,15 @@ def queue_page(clerk: Any) -> tuple[int, list[Any]]:
 
 
 def open_cases(*, literal: bool = False) -> Any:
-    """Open cases; ``literal`` writes the states into the SQL instead of binding them (what
-    SQLite needs to use a partial index ``WHERE state IN ('…')``; PostgreSQL's client-side
-    binding sends literals anyway)."""
-    from django.db.models import BooleanField
-    from django.db.models.expressions import RawSQL
-
+    """Open cases; ``literal`` writes the states into the SQL (``state__literal_in``, what the
+    selectors do) instead of binding them: SQLite matches a partial index ``WHERE state IN
+    ('…')`` only against literals; PostgreSQL's client-side binding sends literals anyway."""
     from govhall.cases.models import Case
     from govhall.cases.selectors import OPEN_STATES
 
-    if not literal:
-        return Case.objects.filter(state__in=OPEN_STATES)
-    states = ", ".join(f"'{state}'" for state in OPEN_STATES)  # constants, not input
-    return Case.objects.filter(
-        RawSQL(f'"cases_case"."state" IN ({states})', (), output_field=BooleanField())  # noqa: S611
-    )
+    if literal:
+        return Case.objects.filter(state__literal_in=OPEN_STATES)
+    return Case.objects.filter(state__in=OPEN_STATES)
 
 
 def own_department_page(clerk: Any, *, literal: bool = False) -> tuple[int, list[Any]]:
@@ -493,11 +482,30 @@ def own_department_page(clerk: Any, *, literal: bool = False) -> tuple[int, list
 
 
 def overdue_page(*, literal: bool = False) -> tuple[int, list[Any]]:
+    """The overdue query written by hand, province-wide (bound states unless ``literal``)."""
     from django.utils import timezone
 
     queryset = overdue_cases(timezone.localdate(), literal=literal).select_related(
         "department", "region", "version__handling_item"
     )
+    return queryset.count(), list(queryset[:PAGE_SIZE])
+
+
+def supervisor() -> Any:
+    """A province-wide supervisor (no department, no region: the whole province)."""
+    from govhall.identity.models import User
+
+    user, _created = User.objects.get_or_create(
+        username="bench-supervisor", defaults={"is_staff": True, "is_superuser": True}
+    )
+    return user
+
+
+def overdue_selector_page(user: Any) -> tuple[int, list[Any]]:
+    """Exactly what the supervisor's overdue list asks: ``cases.selectors.overdue_cases``."""
+    from govhall.cases.selectors import overdue_cases as selector
+
+    queryset = selector(user).select_related("department", "region", "version__handling_item")
     return queryset.count(), list(queryset[:PAGE_SIZE])
 
 
@@ -596,54 +604,9 @@ def describe(pool: Pool) -> None:
     )
 
 
-def proposed_indexes(vendor: str) -> list[tuple[str, str]]:
-    """Partial indexes over open cases only, in the order the queue and the overdue list read
-    them (a proposal measured here, not part of the schema): the page becomes an ordered
-    index scan that stops after 20 rows, the counts index-only scans of the open cases."""
-    from govhall.cases.selectors import OPEN_STATES
-
-    states = ", ".join(f"'{state}'" for state in OPEN_STATES)
-    if vendor == "postgresql":
-        queue = "(department_id, promised_due_on, received_at, id) INCLUDE (region_id, warn_on)"
-    else:  # no INCLUDE in SQLite: trailing columns make it covering
-        queue = "(department_id, promised_due_on, received_at, id, region_id, warn_on)"
-    return [
-        ("bench_proposed_queue_open", f"{queue} WHERE state IN ({states})"),
-        ("bench_proposed_overdue_open", f"(legal_due_on, id) WHERE state IN ({states})"),
-    ]
-
-
-@contextmanager
-def with_indexes(vendor: str) -> Iterator[None]:
-    """Create the proposed indexes in the bench database, and drop them afterwards."""
-    from django.db import connection
-
-    created = []
-    try:
-        for name, definition in proposed_indexes(vendor):
-            began = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cases_case {definition}")
-            created.append(name)
-            print(f"created {name} {definition} in {time.perf_counter() - began:.1f} s")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE cases_case")
-        yield
-    finally:
-        for name in created:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP INDEX IF EXISTS {name}")
-        print(f"dropped {', '.join(created)}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--generate-only", action="store_true", help="data, no timings")
-    parser.add_argument(
-        "--proposed-indexes",
-        action="store_true",
-        help="also time the queries with the proposed partial indexes (dropped afterwards)",
-    )
     args = parser.parse_args()
     ensure_database(bench_database_url())
     url = setup_django(bench_database_url())
@@ -653,36 +616,28 @@ def main() -> None:
     describe(pool)
     if args.generate_only:
         return
-    from django.db import connection
 
     from govhall.cases.selectors import queue_counts
 
     clerk = pool.clerk
+    boss = supervisor()
     client = api_client(clerk)
     measurements: list[tuple[str, Callable[[], Any]]] = [
         ("work queue page 1 (count + 20 rows)", lambda: queue_page(clerk)),
         ("queue_counts (green/yellow/red)", lambda: queue_counts(clerk)),
-        ("overdue, province-wide (count + 20 most overdue)", overdue_page),
+        (
+            "overdue_cases selector, province-wide (count + 20 most overdue)",
+            lambda: overdue_selector_page(boss),
+        ),
+        ("diagnostic: overdue with bound states (count + 20)", overdue_page),
         ("GET /api/v1/cases/?view=queue", api_get(client, "/api/v1/cases/?view=queue")),
         ("GET /api/v1/cases/queue/counts", api_get(client, "/api/v1/cases/queue/counts")),
-        ("diagnostic: own department only (count + 20 rows)", lambda: own_department_page(clerk)),
+        (
+            "diagnostic: own department only, literal states (count + 20 rows)",
+            lambda: own_department_page(clerk, literal=True),
+        ),
     ]
     measure(measurements, "schema as migrated")
-    if args.proposed_indexes:
-        with with_indexes(connection.vendor):
-            literal: list[tuple[str, Callable[[], Any]]] = [
-                (
-                    "overdue, open states as literals",
-                    lambda: overdue_page(literal=True),
-                ),
-                (
-                    "own department only, open states as literals",
-                    lambda: own_department_page(clerk, literal=True),
-                ),
-            ]
-            measure(
-                measurements[:4] + measurements[5:] + literal, "with the proposed partial indexes"
-            )
     print(f"after the run: {load_label()}")
 
 
