@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from govhall.cases.models import Case, CaseState
 from govhall.cases.selectors import (
     DEADLINE_STATES,
+    MY_STEPS,
     available_actions,
     case_detail,
     case_for_number,
@@ -397,7 +398,8 @@ PAGE_SIZE = 20
         "for an organization it represents, newest first. view=queue: staff with "
         "cases.process_case — open cases of their department and region, most urgent first; "
         "filters state, deadline (green, yellow from the warning share of the promised "
-        "limit, red when overdue) and assigned (me, unassigned). 20 per page; page starts at 1."
+        "limit, red when overdue), assigned (me, unassigned) and steps (mine: a process step "
+        "waits for one of the caller's step roles). 20 per page; page starts at 1."
     ),
 )
 def list_cases(
@@ -406,6 +408,7 @@ def list_cases(
     state: str = "",
     deadline: str = "",
     assigned: str = "",
+    steps: str = "",
     page: int = 1,
 ) -> CaseListOut:
     from django.utils import timezone
@@ -421,13 +424,15 @@ def list_cases(
         )
     if assigned not in {"", "me", "unassigned"}:
         problems.append(FieldError("assigned", "assigned.invalid", _("Choose me or unassigned.")))
+    if steps not in {"", MY_STEPS}:
+        problems.append(FieldError("steps", "steps.invalid", _("Choose mine or leave it out.")))
     if page < 1:
         problems.append(FieldError("page", "page.invalid", _("Pages start at 1.")))
     if problems:
         raise ValidationFailed(problems)
     user = _user(request)
     if view == "queue":
-        queryset = work_queue(user, state=state, deadline=deadline, assigned=assigned)
+        queryset = work_queue(user, state=state, deadline=deadline, assigned=assigned, steps=steps)
     else:
         queryset = my_cases(user)
         if state:

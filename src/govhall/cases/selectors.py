@@ -12,6 +12,7 @@ from govhall.cases.deadlines import Progress, clock_stops, progress
 from govhall.cases.models import Case, CaseAction, CaseParticipant, ClockStop
 from govhall.cases.services.actions import applicant_acting, staff_may_process
 from govhall.cases.services.process import step_for
+from govhall.cases.step_roles import step_roles_held, waiting_for_roles
 from govhall.cases.transitions import APPROVER, QUEUE_STATES, STAFF, TRANSITIONS
 from govhall.catalog.models import ItemVersion, VersionState
 from govhall.core.errors import DomainError
@@ -130,6 +131,7 @@ def case_detail(case: Case, *, today: datetime.date | None = None) -> CaseDetail
 
 
 OPEN_STATES = QUEUE_STATES
+MY_STEPS = "mine"
 GREEN, YELLOW, RED = "green", "yellow", "red"
 DEADLINE_STATES = (GREEN, YELLOW, RED)
 
@@ -152,10 +154,11 @@ def deadline_state(case: Case, today: datetime.date) -> str:
 
 
 def work_queue(
-    user: User, *, state: str = "", deadline: str = "", assigned: str = ""
+    user: User, *, state: str = "", deadline: str = "", assigned: str = "", steps: str = ""
 ) -> QuerySet[Case]:
     """Open cases the user may process, most urgent first (promised due date, then age);
-    ``assigned``: ``me`` (the user's own), ``unassigned`` (nobody's yet) or all."""
+    ``assigned``: ``me`` (the user's own), ``unassigned`` (nobody's yet) or all; ``steps``:
+    ``mine`` (a process step waits for one of the user's step roles) or all."""
     if not user.has_perm("cases.process_case"):
         return Case.objects.none()
     # Literal states: SQLite then serves the queue from the partial index cases_queue_open.
@@ -180,6 +183,8 @@ def work_queue(
         queryset = queryset.filter(assignee=user)
     elif assigned == "unassigned":
         queryset = queryset.filter(assignee__isnull=True)
+    if steps == MY_STEPS:
+        queryset = queryset.filter(waiting_for_roles(step_roles_held(user)))
     return queryset.order_by(F("promised_due_on").asc(nulls_last=True), "received_at", "id")
 
 

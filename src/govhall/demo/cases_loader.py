@@ -34,6 +34,8 @@ class DemoStaff:
     display_name: str
     department: str  # key in departments.yaml
     approves_extensions: bool = False
+    #: Step roles (岗位) beyond the window-clerk group; none means every step.
+    step_roles: tuple[str, ...] = ()
 
 
 STAFF = (
@@ -41,7 +43,13 @@ STAFF = (
     DemoStaff("fire.kaiyang", "刘军（县消防救援大队）", "ky-fire"),
     DemoStaff("eco.kaiyang", "赵敏（开阳生态环境分局）", "ky-eco"),
     DemoStaff("clerk.kaiyang.ca", "陈静（县民政局窗口）", "ky-ca"),
-    DemoStaff("head.kaiyang.ca", "罗志明（县民政局分管领导）", "ky-ca", approves_extensions=True),
+    DemoStaff(
+        "head.kaiyang.ca",
+        "罗志明（县民政局分管领导）",
+        "ky-ca",
+        approves_extensions=True,
+        step_roles=("case_approver",),
+    ),
 )
 RESTAURANT = "食品经营许可（新办）"
 JOINT_DEPARTMENTS = ("ky-amr", "ky-fire", "ky-eco")
@@ -63,6 +71,8 @@ def _staff(entry: DemoStaff, departments: dict[str, Department]) -> User:
         user.groups.add(role_group("window_clerk"))
         if entry.approves_extensions:
             user.user_permissions.add(Permission.objects.get(codename="approve_extension"))
+        for role in entry.step_roles:
+            user.groups.add(role_group(role))
     return User.objects.get(pk=user.pk)
 
 

@@ -75,6 +75,28 @@ ROLES = (
             "cases.process_case",
         ),
     ),
+    # Step roles (岗位) of case processes: staff with none of them take every step; staff with
+    # some take only those (govhall.cases.step_roles). Each also gives the window-clerk rights.
+    Role(
+        "case_window",
+        "受理岗 Window steps",
+        ("cases.view_case", "cases.process_case", "cases.take_window_steps"),
+    ),
+    Role(
+        "case_reviewer",
+        "审查岗 Review steps",
+        ("cases.view_case", "cases.process_case", "cases.take_review_steps"),
+    ),
+    Role(
+        "case_approver",
+        "审批岗 Decision steps",
+        (
+            "cases.view_case",
+            "cases.process_case",
+            "cases.take_approval_steps",
+            "cases.approve_extension",
+        ),
+    ),
     Role(
         "supervisor",
         "监督员 Supervisors",

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from govhall.cases.models import Case, CaseState
 from govhall.cases.selectors import (
     DEADLINE_STATES,
+    MY_STEPS,
     case_for_number,
     deadline_state,
     queue_counts,
@@ -43,6 +44,7 @@ class QueueFilters:
     deadline: str = ""
     assigned: str = ""
     state: str = ""
+    steps: str = ""
 
     @classmethod
     def from_query(cls, query: QueryDict) -> QueueFilters:
@@ -50,10 +52,12 @@ class QueueFilters:
         deadline = query.get("deadline", "")
         assigned = query.get("assigned", "")
         state = query.get("state", "")
+        steps = query.get("steps", "")
         return cls(
             deadline=deadline if deadline in DEADLINE_STATES else "",
             assigned=assigned if assigned in ASSIGNED else "",
             state=state if state in CaseState.values else "",
+            steps=steps if steps == MY_STEPS else "",
         )
 
     def url(self, *, page: int | None = None, **changes: str) -> str:
@@ -64,6 +68,7 @@ class QueueFilters:
                 ("deadline", values.deadline),
                 ("assigned", values.assigned),
                 ("state", values.state),
+                ("steps", values.steps),
                 ("page", str(page) if page and page > 1 else ""),
             )
             if value
@@ -88,7 +93,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         return _bulk(request, user)
     filters = QueueFilters.from_query(request.GET)
     cases = work_queue(
-        user, state=filters.state, deadline=filters.deadline, assigned=filters.assigned
+        user,
+        state=filters.state,
+        deadline=filters.deadline,
+        assigned=filters.assigned,
+        steps=filters.steps,
     ).select_related("version__handling_item", "assignee")
     page: Page[Case] = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()

@@ -176,6 +176,15 @@ class Case(PublicModel):
             "The process steps waiting now: id, name, role and, for joint reviews, the department."
         ),
     )
+    step_roles = models.CharField(
+        _("roles of the waiting steps"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_(
+            "The roles of the waiting steps as ,role,role, (what the queue of a role reads)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -198,9 +207,11 @@ class Case(PublicModel):
             models.Index(fields=["assignee", "state"], name="cases_assigned"),
             # Open cases only, in the order the queue and the overdue list read them: the
             # page becomes an ordered index scan that stops after 20 rows (docs/performance.md).
+            # warn_on is a key column, not an INCLUDE one, so that SQLite (which has no
+            # INCLUDE) also answers the queue's green/yellow/red counts from the index alone.
             models.Index(
-                fields=["department", "promised_due_on", "received_at", "id"],
-                include=["region", "warn_on"],
+                fields=["department", "promised_due_on", "received_at", "id", "warn_on"],
+                include=["region"],
                 condition=Q(state__in=OPEN_CASE_STATES),
                 name="cases_queue_open",
             ),
@@ -213,6 +224,9 @@ class Case(PublicModel):
         permissions = [
             ("process_case", _("Can accept, review and decide cases")),
             ("approve_extension", _("Can approve extensions of time limits")),
+            ("take_window_steps", _("Can take the window steps of a process (受理、送达)")),
+            ("take_review_steps", _("Can take the review steps of a process (审查、审核)")),
+            ("take_approval_steps", _("Can take the decision steps of a process (审批)")),
         ]
 
     def __str__(self) -> str:

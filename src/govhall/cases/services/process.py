@@ -29,15 +29,17 @@ from govhall.cases.processes import (
     ReadyTask,
     WorkflowState,
     process_validate,
+    role_label,
     template_xml,
     workflow_complete,
     workflow_ready_tasks,
     workflow_start,
 )
+from govhall.cases.step_roles import may_take_step, step_roles_text
 from govhall.catalog.models import CaseKind, ItemVersion
 from govhall.core.audit import audit_record_create
 from govhall.core.crypto import sm3_hex
-from govhall.core.errors import Conflict, FieldError, ValidationFailed
+from govhall.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from govhall.core.models import Department
 from govhall.core.transactions import service_atomic
 from govhall.identity.models import User
@@ -172,7 +174,7 @@ def process_start(case: Case) -> list[str]:
     state = workflow_start(xml, data=data)
     case.workflow_state = state.serialized
     case.process_definition = process_definition_for(xml)
-    case.current_steps = _steps(state)
+    _steps_set(case, _steps(state))
     return list(data.get("departments", []))
 
 
@@ -194,7 +196,18 @@ def _department_code(actor: User) -> str:
 
 def step_for(case: Case, action: str, actor: User) -> dict[str, Any] | None:
     """The waiting step ``action`` completes, or ``None`` when it completes none; raises
-    ``Conflict`` when the process is not at a point where the action fits."""
+    ``Conflict`` when the process is not at a point where the action fits and
+    ``PermissionDenied`` when the step is for a role the actor does not hold
+    (:mod:`govhall.cases.step_roles`)."""
+    step = _waiting_step(case, action, actor)
+    if step is not None and not may_take_step(actor, step["role"]):
+        raise PermissionDenied(
+            gettext("This step is for the role “%(role)s”.") % {"role": role_label(step["role"])}
+        )
+    return step
+
+
+def _waiting_step(case: Case, action: str, actor: User) -> dict[str, Any] | None:
     if not case.workflow_state:
         return None
     steps: list[dict[str, Any]] = case.current_steps
@@ -214,7 +227,9 @@ def step_for(case: Case, action: str, actor: User) -> dict[str, Any] | None:
         ]
         if not mine:
             raise Conflict(_waiting_message(steps))
-        return mine[0]
+        # A joint review by the actor's role first (the actor may hold the role of one of
+        # several reviews waiting at once).
+        return next((s for s in mine if may_take_step(actor, s["role"])), mine[0])
     if action in {"approve", "reject"}:
         decide = [s for s in steps if s["role"] == "approver" or s["spec_id"] in DECIDE_STEPS]
         if not decide:
@@ -238,12 +253,17 @@ def process_complete(case: Case, step: dict[str, Any], data: dict[str, Any]) -> 
     """Complete ``step`` with ``data`` (inside the action's transaction, case row locked)."""
     state = workflow_complete(WorkflowState(case.workflow_state), task_id=step["id"], data=data)
     case.workflow_state = state.serialized
-    case.current_steps = _steps(state)
+    _steps_set(case, _steps(state))
 
 
 def process_end(case: Case) -> None:
     """The case left processing (refused, withdrawn, closed): nothing waits any more."""
-    case.current_steps = []
+    _steps_set(case, [])
+
+
+def _steps_set(case: Case, steps: list[dict[str, Any]]) -> None:
+    case.current_steps = steps
+    case.step_roles = step_roles_text([step["role"] for step in steps])
 
 
 __all__ = [
