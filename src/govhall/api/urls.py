@@ -19,6 +19,7 @@ from govhall.core.api import router as core_router
 from govhall.core.errors import DomainError, TooManyAttempts, ValidationFailed
 from govhall.identity.api import router as identity_router
 from govhall.identity.passkeys_api import router as passkeys_router
+from govhall.licenses.api import router as licenses_router
 from govhall.notifications.api import router as notifications_router
 
 PROBLEM_JSON = "application/problem+json"
@@ -45,6 +46,7 @@ api.add_router("/catalog/", catalog_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/identity/", identity_router)
 api.add_router("/identity/passkeys/", passkeys_router)
+api.add_router("/licenses/", licenses_router)
 api.add_router("/notifications/", notifications_router)
 
 

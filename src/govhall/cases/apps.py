@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from govhall.cases.licensing import on_case_granted
         from govhall.cases.notices import on_case_event
         from govhall.cases.recompute import on_calendar_loaded
         from govhall.core.outbox import subscribe
@@ -16,3 +17,5 @@ class CasesConfig(AppConfig):
         subscribe("cases.case.*", "cases.notices")(on_case_event)
         # Provisional due dates are recomputed when a year's official schedule is loaded.
         subscribe("core.calendar.year_loaded", "cases.due_dates")(on_calendar_loaded)
+        # A granted case issues its licenses into the library (docs/licenses.md).
+        subscribe("cases.case.granted", "cases.licenses")(on_case_granted)

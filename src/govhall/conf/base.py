@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "govhall.core",
     "govhall.identity",
     "govhall.archive",
+    "govhall.licenses",
     "govhall.notifications",
     "govhall.catalog",
     "govhall.cases",
@@ -205,6 +206,8 @@ def _parse_key_map(raw: str) -> dict[str, str]:
 # INSECURE development defaults for personal-data encryption (core.personal_data): they are
 # public, so anything encrypted with them is readable by anyone. conf/production.py refuses them.
 INSECURE_DEVELOPMENT_PERSONAL_DATA_KEYS = {"dev-insecure": "00112233445566778899aabbccddeeff"}
+# INSECURE development passphrase of seal keys (public in the repository; production refuses it).
+INSECURE_DEVELOPMENT_SEAL_PASSPHRASE = "govhall-development-seal-passphrase"  # noqa: S105
 INSECURE_DEVELOPMENT_BLIND_INDEX_KEY = "6465762d696e7365637572652d626c696e642d696e6465782d6b6579"
 _PERSONAL_DATA_KEYS = env(
     "GOVHALL_PERSONAL_DATA_KEYS", INSECURE_DEVELOPMENT_PERSONAL_DATA_KEYS, _parse_key_map
@@ -233,6 +236,8 @@ GOVHALL: dict[str, Any] = {
     "PERSONAL_DATA_KEY_ID": env("GOVHALL_PERSONAL_DATA_KEY_ID", list(_PERSONAL_DATA_KEYS)[-1]),
     # The HMAC-SM3 key of the blind indexes (hex, at least 16 bytes).
     "BLIND_INDEX_KEY": env("GOVHALL_BLIND_INDEX_KEY", INSECURE_DEVELOPMENT_BLIND_INDEX_KEY),
+    # The passphrase that encrypts the private keys of electronic seals (at least 16 bytes).
+    "SEAL_KEY_PASSPHRASE": env("GOVHALL_SEAL_KEY_PASSPHRASE", INSECURE_DEVELOPMENT_SEAL_PASSPHRASE),
 }
 
 # INSECURE development RSA key of the OpenID Connect provider (public in the repository);

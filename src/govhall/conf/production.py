@@ -8,6 +8,7 @@ from govhall.conf.base import (
     INSECURE_DEVELOPMENT_BLIND_INDEX_KEY,
     INSECURE_DEVELOPMENT_OIDC_KEY_FILE,
     INSECURE_DEVELOPMENT_PERSONAL_DATA_KEYS,
+    INSECURE_DEVELOPMENT_SEAL_PASSPHRASE,
     OIDC_PRIVATE_KEY,
     SECRET_KEY,
 )
@@ -41,3 +42,5 @@ STORAGES = {
 # Full collections in the middle of a request cost ~1 s outliers in a peer's measurements:
 # collect young generations less often; manage.py freezes the start-up heap.
 gc.set_threshold(50_000, 50, 100)
+if GOVHALL["SEAL_KEY_PASSPHRASE"] == INSECURE_DEVELOPMENT_SEAL_PASSPHRASE:
+    raise RuntimeError("GOVHALL_SEAL_KEY_PASSPHRASE must be set in the environment for production")

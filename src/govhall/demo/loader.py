@@ -51,6 +51,7 @@ from govhall.core.documents import html_to_pdf
 from govhall.core.models import Department, Region
 from govhall.demo.cases_loader import demo_cases_load
 from govhall.demo.identity_loader import demo_identity_load, demo_persons
+from govhall.demo.licenses_loader import demo_licenses_load
 from govhall.identity.roles import role_group, roles_sync
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "catalog"
@@ -434,6 +435,7 @@ def demo_load() -> LoadReport:
     _intermediaries(report, departments)
     _accounts(departments)
     report.notes.extend(demo_identity_load(departments))
+    report.notes.extend(demo_licenses_load(departments))
     report.notes.extend(demo_cases_load(departments, {p.name: p.id_number for p in demo_persons()}))
     _publications(actor=None)
     report.notes.append(

@@ -60,6 +60,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/cases/window"): USER,
     ("POST", "/api/v1/cases/{number}/materials"): USER,
     ("GET", "/api/v1/cases/{number}"): USER,
+    ("GET", "/api/v1/licenses/verify/{identifier}"): PUBLIC,
+    ("GET", "/api/v1/licenses/seals/{key_sm3}.pem"): PUBLIC,
     ("GET", "/api/v1/notifications/"): USER,
     ("POST", "/api/v1/notifications/{notification_uuid}/read"): USER,
     **{
@@ -99,6 +101,8 @@ SAMPLE_PATH_VALUES = {
     "number": "5201212026113000001",
     "upload_uuid": "00000000-0000-4000-8000-000000000004",
     "notification_uuid": "00000000-0000-4000-8000-000000000005",
+    "identifier": "1.2.156.3005.2.11100000000133946U001.11520121170512017U.202600000001.001.0",
+    "key_sm3": "0" * 64,
 }
 
 

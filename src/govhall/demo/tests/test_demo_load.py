@@ -80,3 +80,39 @@ def test_demo_catalog_is_complete_valid_and_idempotent() -> None:
         AuditRecord.objects.count(),
         Case.objects.count(),
     ) == counts
+
+
+def test_the_demo_restaurant_case_ends_with_a_verifiable_food_license() -> None:
+    """The joint case of 陈志强's restaurant, finished: the market regulator's grant issues the
+    food business license into the library, signed with the bureau's demo seal."""
+    from govhall.cases.models import Case
+    from govhall.cases.services.actions import case_act
+    from govhall.core.outbox import outbox_dispatch
+    from govhall.licenses.models import License, Seal
+    from govhall.licenses.verification import license_verify
+
+    demo_load()
+    assert sorted(Seal.objects.values_list("department__name", flat=True)) == [
+        "开阳县市场监督管理局",
+        "开阳县民政局",
+    ]
+    staff = {u.username: u for u in get_user_model().objects.filter(is_staff=True)}
+    case = Case.objects.get(idempotency_key="demo-restaurant")
+    case = case_act(case=case, action="review", actor=staff["eco.kaiyang"], opinion="同意。")
+    lead = staff["clerk.kaiyang.amr"]
+    case = case_act(case=case, action="review", actor=lead, opinion="经营场所符合要求。")
+    case_act(case=case, action="approve", actor=lead, opinion="准予食品经营许可。")
+    outbox_dispatch()
+    license = License.objects.get(case_number=case.number)
+    assert (license.license_type.name, license.holder_name, license.issuer.name) == (
+        "食品经营许可证",
+        "陈志强",
+        "开阳县市场监督管理局",
+    )
+    assert license.face == {
+        "business_name": "开阳县城关镇陈记布依农家菜馆",
+        "premises_address": "开阳县城关镇紫江路 88 号",
+        "business_kind": "catering",
+        "food_safety_officer": "陈志强",
+    }
+    assert license_verify(license.identifier).current is True

@@ -242,7 +242,11 @@ def test_production_refuses_the_development_keys() -> None:
     result = _import_production(keys)
     assert result.returncode == 1
     assert "GOVHALL_SMS_BACKEND must name a real SMS gateway" in result.stderr
-    result = _import_production({**keys, "GOVHALL_SMS_BACKEND": "http"})
+    keys["GOVHALL_SMS_BACKEND"] = "http"
+    result = _import_production(keys)
+    assert result.returncode == 1
+    assert "GOVHALL_SEAL_KEY_PASSPHRASE must be set" in result.stderr
+    result = _import_production({**keys, "GOVHALL_SEAL_KEY_PASSPHRASE": "a-real-seal-passphrase"})
     assert result.returncode == 0, result.stderr
 
 

@@ -1,0 +1,122 @@
+"""License types and licenses (电子证照) with their catalogue record (GB/T 36902/36903)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from govhall.catalog.models import BaseItem
+from govhall.core.models import Department, PublicModel
+from govhall.licenses.models.seal import Seal
+
+TOKEN_MAX_LENGTH = 255
+INDEX_LENGTH = 64
+
+
+class LicenseType(PublicModel):
+    """A kind of license: its code (defining authority's credit code + 3 digits), the face
+    fields (照面) as a form schema, the validity and the items whose grant issues it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    type_code = models.CharField(_("type code"), max_length=21, unique=True)
+    defining_authority = models.CharField(_("defining authority"), max_length=100)
+    face_schema = models.JSONField(
+        _("face fields"),
+        default=dict,
+        blank=True,
+        help_text=_("The license's face fields, in the form-schema format of application forms."),
+    )
+    validity_years = models.PositiveSmallIntegerField(
+        _("validity (years)"), null=True, blank=True, help_text=_("Empty: long-term (长期).")
+    )
+    holder_kind = models.CharField(
+        _("holder"),
+        max_length=16,
+        choices=[("person", _("Person")), ("organization", _("Organization"))],
+    )
+    items = models.ManyToManyField(
+        BaseItem,
+        verbose_name=_("issued by the grant of"),
+        blank=True,
+        related_name="license_types",
+    )
+
+    class Meta:
+        verbose_name = _("license type")
+        verbose_name_plural = _("license types")
+        ordering = ["type_code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LicenseStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    REPLACED = "replaced", _("Replaced by a new version")
+
+
+class HolderCodeType(models.TextChoices):
+    RESIDENT_ID = "111", _("Resident identity card")
+    CREDIT_CODE = "001", _("Unified social credit code")
+
+
+class License(PublicModel):
+    """One license: its catalogue record, the canonical payload signed by the issuer's seal and
+    the signature. ``payload`` is the exact text signed (sorted-key JSON, UTF-8); the holder's
+    code appears in it only as a salted SM3 commitment, so the signed record can be published
+    for anyone to verify without publishing the ID number."""
+
+    identifier = models.CharField(_("license identifier"), max_length=120, unique=True)
+    license_type = models.ForeignKey(
+        LicenseType, verbose_name=_("license type"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(_("license number"), max_length=60)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    issuer = models.ForeignKey(
+        Department, verbose_name=_("issuing authority"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_on = models.DateField(_("issued on"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    area_code = models.CharField(_("jurisdiction area code"), max_length=6)
+    holder_name = models.CharField(_("holder"), max_length=200)
+    holder_code_type = models.CharField(
+        _("holder code type"), max_length=3, choices=HolderCodeType.choices
+    )
+    holder_code_encrypted = models.CharField(
+        _("holder code (encrypted)"), max_length=TOKEN_MAX_LENGTH
+    )
+    holder_code_index = models.CharField(
+        _("holder code (blind index)"), max_length=INDEX_LENGTH, db_index=True
+    )
+    holder_code_masked = models.CharField(_("holder code"), max_length=18)
+    item_name = models.CharField(_("related item"), max_length=200, blank=True)
+    item_code = models.CharField(_("related item code"), max_length=40, blank=True)
+    case_number = models.CharField(_("case number"), max_length=30, blank=True, db_index=True)
+    face = models.JSONField(_("face fields"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=LicenseStatus.choices, default=LicenseStatus.VALID
+    )
+    seal = models.ForeignKey(
+        Seal, verbose_name=_("signed with"), on_delete=models.PROTECT, related_name="licenses"
+    )
+    payload = models.TextField(_("signed payload"))
+    signature = models.BinaryField(_("signature (DER)"))
+
+    class Meta:
+        verbose_name = _("license")
+        verbose_name_plural = _("licenses")
+        ordering = ["-issued_on", "-id"]
+        indexes = [
+            models.Index(fields=["holder_code_index", "-issued_on", "-id"], name="licenses_wallet"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["license_type", "number", "version"], name="licenses_number_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.license_type.name} {self.number}"

@@ -1,0 +1,167 @@
+"""Issuing a license (发证): checked, identified, signed by the issuer's seal, audited,
+announced — in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from govhall.catalog.application_forms import form_schema_parse
+from govhall.core.audit import audit_record_create
+from govhall.core.errors import FieldError, ValidationFailed
+from govhall.core.identifiers import check_credit_code, check_id_number, mask_id_number
+from govhall.core.models import Department
+from govhall.core.outbox import event_publish
+from govhall.core.personal_data import KIND_ID_NUMBER, blind_index, encrypt
+from govhall.core.transactions import service_atomic
+from govhall.licenses.identifiers import IdentifierError, identifier_build
+from govhall.licenses.models import HolderCodeType, License, LicenseSerialCounter, LicenseType
+from govhall.licenses.payload import license_payload
+from govhall.licenses.services.seals import seal_for_signing, seal_sign
+
+#: The blind-index kind of each holder code type: a resident's licenses share the index of
+#: their ``Person.id_number_index``, so a wallet is one indexed look-up.
+HOLDER_INDEX_KINDS: dict[str, str] = {
+    HolderCodeType.RESIDENT_ID: KIND_ID_NUMBER,
+    HolderCodeType.CREDIT_CODE: "credit_code",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who the license is issued to: a person (resident ID) or an organization (credit code)."""
+
+    name: str
+    code: str
+    code_type: str  # HolderCodeType
+
+
+def _holder_checked(holder: Holder, errors: list[FieldError]) -> str:
+    if holder.code_type == HolderCodeType.RESIDENT_ID:
+        check = check_id_number(holder.code, field_name="holder_code")
+        errors.extend(check.errors)
+        return check.value
+    if holder.code_type == HolderCodeType.CREDIT_CODE:
+        credit = check_credit_code(holder.code, field_name="holder_code")
+        errors.extend(credit.errors)
+        return credit.value
+    errors.append(FieldError("holder_code_type", "holder_code_type.unknown", gettext("Unknown.")))
+    return holder.code
+
+
+def _next_serial(issuer: Department, year: int) -> str:
+    """``<year><8 digits>``: one upsert per license, the counter row locked until commit."""
+    table = connection.ops.quote_name(LicenseSerialCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (issuer_id, year, last_value) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (issuer_id, year) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [issuer.pk, year],
+        )
+        (value,) = cursor.fetchone()
+    return f"{year}{value:08d}"
+
+
+def _valid_until(license_type: LicenseType, valid_from: datetime.date) -> datetime.date | None:
+    if license_type.validity_years is None:
+        return None
+    try:
+        end = valid_from.replace(year=valid_from.year + license_type.validity_years)
+    except ValueError:  # 29 February
+        end = valid_from.replace(year=valid_from.year + license_type.validity_years, day=28)
+    return end - datetime.timedelta(days=1)
+
+
+def license_issue(
+    *,
+    license_type: LicenseType,
+    issuer: Department,
+    holder: Holder,
+    face: dict[str, Any],
+    actor: AbstractBaseUser | AnonymousUser | None,
+    number: str = "",
+    item_name: str = "",
+    item_code: str = "",
+    case_number: str = "",
+    issued_on: datetime.date | None = None,
+) -> License:
+    """Issue one license; ``ValidationFailed`` (every problem at once) or ``Conflict`` (no seal
+    valid today) and nothing is written."""
+    errors: list[FieldError] = []
+    day = issued_on or timezone.localdate()
+    holder_code = _holder_checked(holder, errors)
+    holder_name = " ".join(holder.name.split())
+    if not 2 <= len(holder_name) <= 200:
+        errors.append(
+            FieldError("holder_name", "holder_name.length", gettext("2 to 200 characters."))
+        )
+    cleaned = form_schema_parse(license_type.face_schema, prefix="face_schema").clean(face)
+    errors.extend(
+        FieldError(e.field.replace("form_data.", "face.", 1), e.code, e.message)
+        for e in cleaned.errors
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    seal = seal_for_signing(issuer, day)
+    with service_atomic():
+        serial = _next_serial(issuer, day.year)
+        try:
+            identifier = str(
+                identifier_build(
+                    type_code=license_type.type_code, issuer_code=issuer.credit_code, serial=serial
+                )
+            )
+        except IdentifierError as error:
+            raise ValidationFailed(
+                [FieldError("license_type", "license_type.code", str(error))]
+            ) from error
+        valid_until = _valid_until(license_type, day)
+        license_number = number.strip() or serial
+        license = License(
+            identifier=identifier,
+            license_type=license_type,
+            number=license_number,
+            version=1,
+            issuer=issuer,
+            issued_on=day,
+            valid_from=day,
+            valid_until=valid_until,
+            area_code=issuer.region.code[:6],
+            holder_name=holder_name,
+            holder_code_type=holder.code_type,
+            holder_code_encrypted=encrypt(holder_code),
+            holder_code_index=blind_index(holder_code, kind=HOLDER_INDEX_KINDS[holder.code_type]),
+            holder_code_masked=mask_id_number(holder_code),
+            item_name=item_name,
+            item_code=item_code,
+            case_number=case_number,
+            face=cleaned.values,
+            seal=seal,
+        )
+        license.payload = license_payload(license, holder_code=holder_code)
+        license.signature = seal_sign(seal, license.payload.encode())
+        license.save(force_insert=True)
+        audit_record_create(
+            actor=actor,
+            action="licenses.license.issue",
+            object_type="license",
+            object_id=identifier,
+            data={"type": license_type.type_code, "case": case_number, "seal": seal.key_sm3},
+        )
+        event_publish(
+            topic="licenses.license.issued",
+            payload={
+                "identifier": identifier,
+                "type_code": license_type.type_code,
+                "issuer": issuer.credit_code,
+                "case_number": case_number,
+            },
+        )
+    return license

@@ -1,0 +1,106 @@
+"""Verifying a license (核验): is it genuine, is it current?
+
+"Genuine" is never said for anything that was not checked: the identifier's check character,
+the signature of the stored payload by the seal's public key, the stored record against what
+was signed (a changed row with an untouched payload is caught), and the seal's validity on the
+issue date. "Current" adds the status (not suspended, revoked or replaced) and the validity.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+
+from govhall.core import sm2
+from govhall.core.personal_data import PersonalDataError
+from govhall.licenses.identifiers import IdentifierError, identifier_parse
+from govhall.licenses.models import License, LicenseStatus
+from govhall.licenses.payload import license_payload
+
+EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    identifier: str
+    genuine: bool
+    current: bool
+    status: str  # a LicenseStatus value, "expired", or "" when there is no such license
+    problems: list[Problem] = field(default_factory=list)
+    license: License | None = None
+
+
+def license_verify(text: str, *, today: datetime.date | None = None) -> Verification:
+    day = today or timezone.localdate()
+    try:
+        identifier = str(identifier_parse(text))
+    except IdentifierError as error:
+        return Verification(text.strip(), False, False, "", [Problem("identifier", str(error))])
+    license = (
+        License.objects.select_related("license_type", "issuer", "seal")
+        .filter(identifier=identifier)
+        .first()
+    )
+    if license is None:
+        problem = Problem("unknown", gettext("No license with this identifier was issued here."))
+        return Verification(identifier, False, False, "", [problem])
+    problems = _authenticity_problems(license)
+    genuine = not problems
+    status = str(license.status)
+    if status == LicenseStatus.VALID and license.valid_until and license.valid_until < day:
+        status = EXPIRED
+    if genuine and status != LicenseStatus.VALID:
+        problems.append(Problem(status, str(_STATUS_MESSAGES[status])))
+    return Verification(
+        identifier, genuine, genuine and status == LicenseStatus.VALID, status, problems, license
+    )
+
+
+def _authenticity_problems(license: License) -> list[Problem]:
+    problems: list[Problem] = []
+    seal = license.seal
+    try:
+        signed = sm2.verify(
+            license.payload.encode(),
+            bytes(license.signature),
+            public_pem=seal.public_key_pem.encode(),
+        )
+    except sm2.SM2Error:
+        signed = False
+    if not signed:
+        problems.append(
+            Problem("signature", gettext("The signature does not match the license record."))
+        )
+    try:
+        consistent = license_payload(license) == license.payload
+    except PersonalDataError:
+        consistent = False
+    if not consistent:
+        problems.append(
+            Problem("altered", gettext("The license record differs from what was signed."))
+        )
+    sealed_in_time = seal.valid_from <= license.issued_on <= seal.valid_until and (
+        seal.revoked_on is None or seal.revoked_on > license.issued_on
+    )
+    if not sealed_in_time:
+        problems.append(
+            Problem("seal", gettext("The seal was not valid on the day the license was issued."))
+        )
+    return problems
+
+
+_STATUS_MESSAGES = {
+    EXPIRED: gettext_lazy("The license has expired."),
+    LicenseStatus.SUSPENDED: gettext_lazy("The license is suspended."),
+    LicenseStatus.REVOKED: gettext_lazy("The license has been revoked."),
+    LicenseStatus.REPLACED: gettext_lazy("The license was replaced by a newer version."),
+}
