@@ -229,3 +229,13 @@ def mask_mobile(number: str) -> str:
     if len(number) < 8:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_name(name: str) -> str:
+    """A name as shown to anyone (a license's public verification): the first and the last
+    character kept, ``陈志强`` → ``陈*强``, ``陈强`` → ``陈*``."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

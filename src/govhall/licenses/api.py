@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from govhall.core.errors import NotFound
+from govhall.core.personal_data import mask_name
 from govhall.licenses.models import Seal
 from govhall.licenses.verification import license_verify
 
@@ -54,19 +55,11 @@ class VerificationOut(Schema):
     seal: SealOut | None
 
 
-def mask_name(name: str) -> str:
-    """A person's or shop's name as shown to anyone: the first and last character kept."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 @router.get(
     "/verify/{identifier}",
     response=VerificationOut,
     auth=None,
+    url_name="license_verify",
     summary="Verify a license (核验)",
     description=(
         "Public. genuine: the identifier's check character, the SM2 signature of the signed "

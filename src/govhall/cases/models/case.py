@@ -201,8 +201,10 @@ class Case(PublicModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["department", "state", "promised_due_on"], name="cases_queue"),
-            models.Index(fields=["state", "legal_due_on"], name="cases_overdue"),
+            # warn_on last: the queue's green/yellow/red counts read this index alone.
+            models.Index(
+                fields=["department", "state", "promised_due_on", "warn_on"], name="cases_queue"
+            ),
             models.Index(fields=["submitted_by", "received_at"], name="cases_mine"),
             models.Index(fields=["assignee", "state"], name="cases_assigned"),
             # Open cases only, in the order the queue and the overdue list read them: the

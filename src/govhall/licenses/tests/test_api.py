@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from govhall.licenses.api import mask_name
+from govhall.core.personal_data import mask_name
 from govhall.licenses.models import Seal
 from govhall.licenses.tests.openssl import openssl_verify
 from govhall.licenses.tests.test_issue_and_verify import DAY, _issue

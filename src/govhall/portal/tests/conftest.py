@@ -39,6 +39,11 @@ from govhall.catalog.services.versions import (
 )
 from govhall.core.identifiers import build_credit_code
 from govhall.core.models import Department, Region
+from govhall.licenses.tests.conftest import (  # noqa: F401 - fixtures of the license pages
+    bureau,
+    food_license_type,
+    seal,
+)
 
 BLANK_FORM_NAME = "最低生活保障申请表.docx"
 #: Not a real .docx: the download must hand back exactly the stored bytes, whatever they are.
