@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Shared kernel")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from govhall.core.lookups import lookups_register
+        from govhall.core.statistics import statistics_after_migrate
 
         lookups_register()
+        post_migrate.connect(statistics_after_migrate, dispatch_uid="govhall.core.statistics")

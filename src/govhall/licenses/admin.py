@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.application_forms import form_schema_errors
-from govhall.core.admin_base import ReadOnlyAdmin
+from govhall.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from govhall.core.scoping import StaffScope
 from govhall.licenses.identifiers import TYPE_CODE
-from govhall.licenses.models import License, LicenseType, Seal
+from govhall.licenses.models import License, LicenseChange, LicenseType, Seal
 from govhall.licenses.services.seals import seal_create, seal_problems
 
 
@@ -111,8 +111,15 @@ class LicenseTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     filter_horizontal = ("items",)
 
 
+class LicenseChangeInline(ReadOnlyInline):
+    model = LicenseChange
+    fields = ("sequence", "kind", "reason", "occurred_on", "actor_label", "seal")
+    extra = 0
+
+
 @admin.register(License)
 class LicenseAdmin(ReadOnlyAdmin):
+    inlines = (LicenseChangeInline,)
     list_display = ("identifier", "license_type", "holder_name", "issuer", "issued_on", "status")
     list_filter = ("status", "license_type")
     list_select_related = ("license_type", "issuer")

@@ -17,8 +17,9 @@ from django.utils.translation import gettext, gettext_lazy
 from govhall.core import sm2
 from govhall.core.personal_data import PersonalDataError
 from govhall.licenses.identifiers import IdentifierError, identifier_parse
-from govhall.licenses.models import License, LicenseStatus
+from govhall.licenses.models import License, LicenseChange, LicenseStatus
 from govhall.licenses.payload import license_payload
+from govhall.licenses.services.lifecycle import CHANGES, change_payload
 
 EXPIRED = "expired"
 
@@ -88,6 +89,7 @@ def _authenticity_problems(license: License) -> list[Problem]:
         problems.append(
             Problem("altered", gettext("The license record differs from what was signed."))
         )
+    problems.extend(_change_problems(license))
     sealed_in_time = seal.valid_from <= license.issued_on <= seal.valid_until and (
         seal.revoked_on is None or seal.revoked_on > license.issued_on
     )
@@ -96,6 +98,38 @@ def _authenticity_problems(license: License) -> list[Problem]:
             Problem("seal", gettext("The seal was not valid on the day the license was issued."))
         )
     return problems
+
+
+def _change_problems(license: License) -> list[Problem]:
+    """The status must be what the signed changes lead to, each change signed as recorded."""
+    status = str(LicenseStatus.VALID)
+    changes = LicenseChange.objects.filter(license=license).select_related("seal")
+    for change in changes.order_by("sequence"):
+        expected = change_payload(
+            identifier=license.identifier,
+            sequence=change.sequence,
+            kind=change.kind,
+            reason=change.reason,
+            occurred_on=change.occurred_on.isoformat(),
+            status=_status_after(change.kind),
+        )
+        signed = change.payload == expected and sm2.verify(
+            expected.encode(),
+            bytes(change.signature),
+            public_pem=change.seal.public_key_pem.encode(),
+        )
+        if not signed:
+            return [Problem("change", gettext("A recorded change of the license is not signed."))]
+        status = _status_after(change.kind)
+    if status != license.status and license.status != LicenseStatus.REPLACED:
+        return [
+            Problem("status", gettext("The license's status is not what its signed changes say."))
+        ]
+    return []
+
+
+def _status_after(kind: str) -> str:
+    return CHANGES[kind][1]
 
 
 _STATUS_MESSAGES = {

@@ -64,3 +64,19 @@ def test_a_model_with_timestamps_also_moves_updated_at() -> None:
     assert save_changed(department, snapshot) == ["name", "updated_at"]
     department.refresh_from_db()
     assert department.updated_at > before
+
+
+def test_sqlite_planner_statistics_are_refreshed() -> None:
+    from django.db import connection
+
+    from govhall.core.statistics import sqlite_statistics_refresh
+
+    if connection.vendor != "sqlite":
+        assert sqlite_statistics_refresh() is False
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM sqlite_stat1")
+        assert sqlite_statistics_refresh() is True
+        cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'core_region'")
+        (rows,) = cursor.fetchone()
+    assert rows >= 1  # the regions' indexes are described

@@ -18,6 +18,7 @@ from govhall.licenses.identifiers import identifier_build
 from govhall.licenses.models import License, Seal
 from govhall.licenses.payload import holder_commitment
 from govhall.licenses.services.issuance import Holder, license_issue
+from govhall.licenses.services.lifecycle import license_change
 from govhall.licenses.tests.conftest import FACE
 from govhall.licenses.tests.openssl import openssl_verify
 from govhall.licenses.verification import license_verify
@@ -152,7 +153,12 @@ def test_status_validity_and_unknown_identifiers(
     license = _issue(food_license_type, bureau)
     expired = license_verify(license.identifier, today=datetime.date(2031, 11, 30))
     assert (expired.genuine, expired.current, expired.status) == (True, False, "expired")
+    # a status written into the database without a signed change is caught
     License.objects.filter(pk=license.pk).update(status="revoked")
+    forged_status = license_verify(license.identifier, today=DAY)
+    assert (forged_status.genuine, [p.code for p in forged_status.problems]) == (False, ["status"])
+    License.objects.filter(pk=license.pk).update(status="valid")
+    license_change(license=license, kind="revoke", reason="以欺骗手段取得许可。", actor=None)
     revoked = license_verify(license.identifier, today=DAY)
     assert (revoked.genuine, revoked.current, revoked.status) == (True, False, "revoked")
     assert [p.code for p in revoked.problems] == ["revoked"]
