@@ -6,6 +6,7 @@ from govhall.portal import views
 from govhall.portal.account import views as account
 from govhall.portal.cases import views as cases
 from govhall.portal.license_verify import license_verify_form, license_verify_page
+from govhall.portal.licenses import my_licenses
 from govhall.portal.lookup import case_lookup
 from govhall.portal.notifications import views as notifications
 
@@ -49,6 +50,7 @@ urlpatterns = [
     path("materials/<uuid:material_uuid>/<str:kind>", views.material_file, name="material_file"),
     path("my/notifications/", notifications.notification_list, name="notifications"),
     path("cases/lookup/", case_lookup, name="case_lookup"),
+    path("my/licenses/", my_licenses, name="my_licenses"),
     path("licenses/verify/", license_verify_form, name="license_verify_form"),
     path("licenses/verify/<str:identifier>/", license_verify_page, name="license_verify"),
 ]
