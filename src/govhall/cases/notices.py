@@ -13,6 +13,7 @@ licence module (issue 5).
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -24,7 +25,10 @@ from govhall.archive.services.files import stored_file_put
 from govhall.cases.models import Case, CaseAction, CaseNotice, NoticeCounter, NoticeKind
 from govhall.core.audit import audit_record_create
 from govhall.core.documents import html_to_pdf
+from govhall.core.errors import Conflict
 from govhall.core.models import OutboxEvent
+from govhall.licenses.models import Seal
+from govhall.licenses.services.seals import seal_for_signing, seal_sign
 
 #: Which log entry produces which notice.
 NOTICE_FOR_ACTION = {
@@ -109,6 +113,7 @@ def notice_issue(case: Case, entry: CaseAction) -> CaseNotice | None:
             declared_name=f"{case.number}.pdf",
             max_bytes=20 * 1024 * 1024,
         )
+        seal = _seal(case, issued_on)
         notice = CaseNotice.objects.create(
             case=case,
             kind=kind,
@@ -116,15 +121,32 @@ def notice_issue(case: Case, entry: CaseAction) -> CaseNotice | None:
             action_sequence=entry.sequence,
             issued_on=issued_on,
             stored_file=stored,
+            seal=seal,
+            signature=seal_sign(seal, pdf) if seal is not None else b"",
         )
         audit_record_create(
             actor=None,
             action="cases.notice.issue",
             object_type="case",
             object_id=case.number,
-            data={"kind": kind, "number": number, "sm3": stored.sm3},
+            data={
+                "kind": kind,
+                "number": number,
+                "sm3": stored.sm3,
+                "seal": seal.key_sm3 if seal is not None else None,
+            },
         )
     return notice
+
+
+def _seal(case: Case, day: datetime.date) -> Seal | None:
+    """The department's seal valid on the notice's day, if it has one: the notice is signed
+    with it (a detached SM2 signature over the exact PDF bytes); without one it is issued
+    unsealed rather than withheld, and says so on the case page."""
+    try:
+        return seal_for_signing(case.department, day)
+    except Conflict:
+        return None
 
 
 def on_case_event(event: OutboxEvent) -> None:

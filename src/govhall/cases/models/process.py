@@ -101,6 +101,16 @@ class CaseNotice(PublicModel):
     stored_file = models.ForeignKey(
         "archive.StoredFile", verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
     )
+    seal = models.ForeignKey(
+        "licenses.Seal",
+        verbose_name=_("sealed with"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the department had no valid electronic seal when it was issued."),
+    )
+    signature = models.BinaryField(_("signature of the PDF (DER)"), blank=True, default=b"")
 
     class Meta:
         verbose_name = _("notice")

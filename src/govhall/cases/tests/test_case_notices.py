@@ -3,9 +3,12 @@ department, kind and year, kept in the archive as PDFs with their CJK fonts embe
 
 from __future__ import annotations
 
+import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from govhall.archive.selectors import stored_file_open
 from govhall.cases.models import CaseNotice
@@ -15,6 +18,8 @@ from govhall.cases.tests.conftest import new_case
 from govhall.core.documents import pdf_fonts
 from govhall.core.models import AuditRecord, OutboxEvent
 from govhall.core.outbox import outbox_dispatch
+from govhall.licenses.services.seals import seal_create
+from govhall.licenses.tests.openssl import openssl_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +45,7 @@ def test_notices_follow_the_decisions(version: Any, zhang: Any, clerk: Any, at: 
     assert any("CJK" in font for font in pdf_fonts(pdf))
     assert notices[1].stored_file.content_type == "application/pdf"
     assert AuditRecord.objects.filter(action="cases.notice.issue").count() == 3
+    assert [(n.seal, bytes(n.signature)) for n in notices] == [(None, b"")] * 3  # no seal yet
     # A re-delivered event finds its notice made: nothing twice.
     entry = case.actions.get(action="accept")
     assert notice_issue(case, entry) == notices[0]
@@ -55,3 +61,30 @@ def test_no_notice_for_internal_steps(version: Any, zhang: Any, clerk: Any) -> N
     case_act(case=case, action="review", actor=clerk, opinion="同意")
     outbox_dispatch()
     assert list(CaseNotice.objects.values_list("kind", flat=True)) == ["acceptance"]
+
+
+def test_a_department_with_a_seal_seals_its_notices(
+    version: Any, zhang: Any, clerk: Any, tmp_path: Path
+) -> None:
+    today = timezone.localdate()
+    seal = seal_create(
+        department=clerk.department,
+        name="开阳县民政局行政审批专用章",
+        valid_from=today,
+        valid_until=today + datetime.timedelta(days=365),
+        actor=None,
+    )
+    case_act(case=new_case(version, zhang), action="accept", actor=clerk)
+    outbox_dispatch()
+    notice = CaseNotice.objects.get()
+    assert notice.seal == seal
+    pdf = stored_file_open(notice.stored_file).read()
+    # a detached SM2 signature over the exact PDF bytes, which openssl accepts
+    printed = openssl_verify(
+        tmp_path,
+        message=pdf,
+        signature=bytes(notice.signature),
+        public_pem=seal.public_key_pem.encode(),
+    )
+    assert printed == "Verified OK\n"
+    assert AuditRecord.objects.get(action="cases.notice.issue").data["seal"] == seal.key_sm3

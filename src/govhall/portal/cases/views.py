@@ -391,7 +391,7 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
             "in_pre_review": case.state in PRE_REVIEW_STATES,
             "lookup_code": case_lookup_code(case.number),
             "action_error": error,
-            "notices": list(case.notices.all()),
+            "notices": list(case.notices.select_related("seal")),
             "asked_materials": _asked_materials(case),
             "diagram": process_diagram(
                 case,
