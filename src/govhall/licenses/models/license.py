@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from govhall.catalog.models import BaseItem
 from govhall.core.models import Department, PublicModel
@@ -51,10 +52,10 @@ class LicenseType(PublicModel):
 
 
 class LicenseStatus(models.TextChoices):
-    VALID = "valid", _("Valid")
-    SUSPENDED = "suspended", _("Suspended")
-    REVOKED = "revoked", _("Revoked")
-    REPLACED = "replaced", _("Replaced by a new version")
+    VALID = "valid", pgettext_lazy("license status", "Valid")
+    SUSPENDED = "suspended", pgettext_lazy("license status", "Suspended")
+    REVOKED = "revoked", pgettext_lazy("license status", "Revoked")
+    REPLACED = "replaced", pgettext_lazy("license status", "Replaced by a new version")
 
 
 class HolderCodeType(models.TextChoices):
