@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from govhall.archive.services.files import stored_file_put
 from govhall.cases.models import Case, CaseAction, CaseNotice, NoticeCounter, NoticeKind
 from govhall.core.audit import audit_record_create
+from govhall.core.counters import counter_next
 from govhall.core.documents import html_to_pdf
 from govhall.core.errors import Conflict
 from govhall.core.models import OutboxEvent
@@ -61,14 +62,9 @@ WITH_REMEDIES = frozenset({NoticeKind.REFUSAL, NoticeKind.DENIAL})
 
 
 def _next_number(case: Case, kind: str, year: int) -> str:
-    counter, _created = NoticeCounter.objects.get_or_create(
-        department=case.department, kind=kind, year=year
-    )
-    counter = NoticeCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
+    value = counter_next(NoticeCounter, department=case.department, kind=kind, year=year)
     issuer = case.department.short_name or case.department.name
-    return f"{issuer}{NUMBER_MARK[NoticeKind(kind)]}字〔{year}〕{counter.last_value:05d}号"
+    return f"{issuer}{NUMBER_MARK[NoticeKind(kind)]}字〔{year}〕{value:05d}号"
 
 
 def notice_render(case: Case, entry: CaseAction, kind: str, number: str) -> bytes:

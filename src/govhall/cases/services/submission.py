@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -27,6 +27,7 @@ from govhall.catalog.application_forms import form_schema_parse
 from govhall.catalog.models import ItemVersion, MaterialRequirement, MaterialSource, VersionState
 from govhall.core.audit import audit_record_create
 from govhall.core.calendar import get_calendar
+from govhall.core.counters import counter_next
 from govhall.core.crypto import sm3_hex
 from govhall.core.errors import (
     Conflict,
@@ -73,21 +74,9 @@ def _fingerprint(
 
 
 def _next_number(region_code: str, day: Any) -> str:
-    """``{county code}{yyyymmdd}{sequence}``, e.g. ``5201212026112800001``.
-
-    One upsert (PostgreSQL, SQLite ≥ 3.35) creates or increments the day's counter and returns
-    the new value: the row stays locked until the submission commits, so two submissions never
-    share a number, in one statement instead of a read, a lock and a write.
-    """
-    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (region_code, day, last_value) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (region_code, day) DO UPDATE SET last_value = {table}.last_value + 1 "
-            "RETURNING last_value",
-            [region_code, day.isoformat()],
-        )
-        (value,) = cursor.fetchone()
+    """``{county code}{yyyymmdd}{sequence}``, e.g. ``5201212026112800001`` (one upsert of the
+    day's counter: ``core.counters``)."""
+    value = counter_next(CaseNumberCounter, region_code=region_code, day=day)
     return f"{region_code}{day:%Y%m%d}{value:0{SEQUENCE_DIGITS}d}"
 
 

@@ -61,8 +61,11 @@ def uploads_for(
     ]
 
 
-def new_case(version: ItemVersion, person: Person, key: str = "k") -> Case:
-    """Submit a case for ``person`` themself through the service, with its materials."""
+def new_case(
+    version: ItemVersion, person: Person, key: str = "k", *, pre_review: bool = False
+) -> Case:
+    """Submit a case for ``person`` themself through the service, with its materials
+    (``pre_review``: for online pre-review first)."""
     case, _created = case_submit(
         actor=person.user,
         version_uuid=version.uuid,
@@ -72,6 +75,7 @@ def new_case(version: ItemVersion, person: Person, key: str = "k") -> Case:
         form_data={},
         idempotency_key=key,
         materials=uploads_for(version, person.user),
+        pre_review=pre_review,
     )
     return case
 

@@ -16,7 +16,7 @@ from govhall.cases.selectors import work_queue
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.submission import case_submit
 from govhall.cases.services.supply import case_material_supply
-from govhall.cases.tests.conftest import uploads_for
+from govhall.cases.tests.conftest import new_case, uploads_for
 from govhall.cases.transitions import state_after
 from govhall.catalog.models import ItemVersion
 from govhall.core.errors import Conflict, ValidationFailed
@@ -34,18 +34,7 @@ def hall_item(version: ItemVersion) -> ItemVersion:
 
 
 def _pre_review(version: ItemVersion, person: Any, key: str = "pre") -> Case:
-    case, _created = case_submit(
-        actor=person.user,
-        version_uuid=version.uuid,
-        principal_type="person",
-        principal_uuid=person.uuid,
-        channel="web",
-        form_data={},
-        idempotency_key=key,
-        materials=uploads_for(version, person.user),
-        pre_review=True,
-    )
-    return case
+    return new_case(version, person, key, pre_review=True)
 
 
 def test_pre_review_returned_resubmitted_passed_then_received_at_the_hall(

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from govhall.catalog.application_forms import form_schema_parse
 from govhall.core.audit import audit_record_create
+from govhall.core.counters import counter_next
 from govhall.core.errors import FieldError, ValidationFailed
 from govhall.core.identifiers import check_credit_code, check_id_number, mask_id_number
 from govhall.core.models import Department
@@ -56,17 +56,8 @@ def _holder_checked(holder: Holder, errors: list[FieldError]) -> str:
 
 
 def _next_serial(issuer: Department, year: int) -> str:
-    """``<year><8 digits>``: one upsert per license, the counter row locked until commit."""
-    table = connection.ops.quote_name(LicenseSerialCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (issuer_id, year, last_value) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (issuer_id, year) DO UPDATE SET last_value = {table}.last_value + 1 "
-            "RETURNING last_value",
-            [issuer.pk, year],
-        )
-        (value,) = cursor.fetchone()
-    return f"{year}{value:08d}"
+    """``<year><8 digits>``: one upsert of the issuer's counter for the year (core.counters)."""
+    return f"{year}{counter_next(LicenseSerialCounter, issuer=issuer, year=year):08d}"
 
 
 def _valid_until(license_type: LicenseType, valid_from: datetime.date) -> datetime.date | None:
