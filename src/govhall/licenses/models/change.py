@@ -1,4 +1,5 @@
-"""Signed changes of a license's status (suspension, reinstatement, revocation)."""
+"""Signed changes of a license: status (suspension, reinstatement, revocation, replacement)
+and endorsements (加注)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ class LicenseChangeKind(models.TextChoices):
     SUSPEND = "suspend", _("Suspended")
     REINSTATE = "reinstate", _("Reinstated")
     REVOKE = "revoke", _("Revoked")
+    ENDORSE = "endorse", _("Endorsed")
+    REPLACE = "replace", _("Replaced by a new version")
 
 
 class LicenseChange(models.Model):
@@ -26,6 +29,15 @@ class LicenseChange(models.Model):
     sequence = models.PositiveIntegerField(_("sequence"))
     kind = models.CharField(_("change"), max_length=16, choices=LicenseChangeKind.choices)
     reason = models.TextField(_("reason"))
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Endorsements: how long the note holds.")
+    )
+    related_identifier = models.CharField(
+        _("related license"),
+        max_length=120,
+        blank=True,
+        help_text=_("Replacement: the new version."),
+    )
     occurred_on = models.DateField(_("on"))
     actor_label = models.CharField(_("by"), max_length=150)
     seal = models.ForeignKey(Seal, verbose_name=_("signed with"), on_delete=models.PROTECT)

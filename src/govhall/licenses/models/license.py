@@ -58,6 +58,22 @@ class LicenseStatus(models.TextChoices):
     REPLACED = "replaced", pgettext_lazy("license status", "Replaced by a new version")
 
 
+class TrustGrade(models.TextChoices):
+    """Trust grades of licenses and materials (国办函〔2016〕108号, STANDARDS.md)."""
+
+    A = "A", _("A — issued with an electronic seal, usable directly")
+    B = "B", _("B — checked against the original by a clerk, reusable")
+    C = "C", _("C — uploaded by the applicant, to be checked")
+    D = "D", _("D — declared by the applicant under a pledge")
+
+
+class LicenseOrigin(models.TextChoices):
+    CASE = "case", _("Granted case")
+    MANUAL = "manual", _("Entered by staff")
+    IMPORT = "import", _("Legacy stock import")
+    REPLACEMENT = "replacement", _("New version")
+
+
 class HolderCodeType(models.TextChoices):
     RESIDENT_ID = "111", _("Resident identity card")
     CREDIT_CODE = "001", _("Unified social credit code")
@@ -105,6 +121,25 @@ class License(PublicModel):
     )
     payload = models.TextField(_("signed payload"))
     signature = models.BinaryField(_("signature (DER)"))
+    trust_grade = models.CharField(
+        _("trust grade"), max_length=1, choices=TrustGrade.choices, default=TrustGrade.A
+    )
+    origin = models.CharField(
+        _("origin"), max_length=16, choices=LicenseOrigin.choices, default=LicenseOrigin.CASE
+    )
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        help_text=_("Counts the license's signed changes; a rendered PDF is kept per revision."),
+    )
 
     class Meta:
         verbose_name = _("license")

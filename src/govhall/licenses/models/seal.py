@@ -26,6 +26,12 @@ class Seal(PublicModel):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    image_svg = models.TextField(
+        _("seal image (SVG)"),
+        blank=True,
+        editable=False,
+        help_text=_("Drawn by govhall from the department's name when the seal is created."),
+    )
 
     class Meta:
         verbose_name = _("electronic seal")
