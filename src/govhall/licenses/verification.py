@@ -19,7 +19,7 @@ from govhall.core.personal_data import PersonalDataError
 from govhall.licenses.identifiers import IdentifierError, identifier_parse
 from govhall.licenses.models import License, LicenseChange, LicenseStatus
 from govhall.licenses.payload import license_payload
-from govhall.licenses.services.lifecycle import CHANGES, change_payload
+from govhall.licenses.services.lifecycle import change_payload, status_after
 
 EXPIRED = "expired"
 
@@ -90,8 +90,10 @@ def _authenticity_problems(license: License) -> list[Problem]:
             Problem("altered", gettext("The license record differs from what was signed."))
         )
     problems.extend(_change_problems(license))
-    sealed_in_time = seal.valid_from <= license.issued_on <= seal.valid_until and (
-        seal.revoked_on is None or seal.revoked_on > license.issued_on
+    # Legacy stock is signed on import, after its issue: the seal must be valid that day.
+    signed_on = license.signed_on or license.issued_on
+    sealed_in_time = seal.valid_from <= signed_on <= seal.valid_until and (
+        seal.revoked_on is None or seal.revoked_on > signed_on
     )
     if not sealed_in_time:
         problems.append(
@@ -105,13 +107,16 @@ def _change_problems(license: License) -> list[Problem]:
     status = str(LicenseStatus.VALID)
     changes = LicenseChange.objects.filter(license=license).select_related("seal")
     for change in changes.order_by("sequence"):
+        status = status_after(change.kind, status)
         expected = change_payload(
             identifier=license.identifier,
             sequence=change.sequence,
             kind=change.kind,
             reason=change.reason,
             occurred_on=change.occurred_on.isoformat(),
-            status=_status_after(change.kind),
+            status=status,
+            until=change.until.isoformat() if change.until else "",
+            related=change.related_identifier,
         )
         signed = change.payload == expected and sm2.verify(
             expected.encode(),
@@ -120,16 +125,11 @@ def _change_problems(license: License) -> list[Problem]:
         )
         if not signed:
             return [Problem("change", gettext("A recorded change of the license is not signed."))]
-        status = _status_after(change.kind)
-    if status != license.status and license.status != LicenseStatus.REPLACED:
+    if status != license.status:
         return [
             Problem("status", gettext("The license's status is not what its signed changes say."))
         ]
     return []
-
-
-def _status_after(kind: str) -> str:
-    return CHANGES[kind][1]
 
 
 _STATUS_MESSAGES = {

@@ -4,6 +4,15 @@ import django.db.models.deletion
 import uuid
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Count
+
+
+def revisions_from_changes(apps, schema_editor):
+    """A license's revision is the number of its signed changes so far."""
+    License = apps.get_model("licenses", "License")
+    for pk, count in License.objects.annotate(n=Count("changes")).filter(n__gt=0).values_list("pk", "n"):
+        License.objects.filter(pk=pk).update(revision=count)
+
 
 
 class Migration(migrations.Migration):
@@ -77,4 +86,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['department', 'valid_until'], name='licenses_share_department')],
             },
         ),
+        migrations.RunPython(revisions_from_changes, migrations.RunPython.noop),
     ]

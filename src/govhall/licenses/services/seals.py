@@ -15,6 +15,7 @@ from govhall.core.errors import Conflict, FieldError, ValidationFailed
 from govhall.core.models import Department
 from govhall.core.transactions import service_atomic
 from govhall.licenses.models import Seal
+from govhall.licenses.seal_image import seal_image_svg
 
 MAX_VALIDITY_YEARS = 10
 
@@ -64,6 +65,7 @@ def seal_create(
             key_sm3=sm3_hex(keys.public_pem),
             valid_from=valid_from,
             valid_until=valid_until,
+            image_svg=seal_image_svg(department_name=department.name, seal_name=name),
         )
         audit_record_create(
             actor=actor,

@@ -3,6 +3,7 @@ audited and announced; out-of-order changes are refused; a tampered change is ca
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from govhall.core.errors import Conflict, ValidationFailed
 from govhall.core.models import AuditRecord, OutboxEvent
 from govhall.licenses.models import License, LicenseChange
 from govhall.licenses.services.lifecycle import license_change
+from govhall.licenses.services.replacement import license_replace
+from govhall.licenses.tests.conftest import FACE
 from govhall.licenses.tests.test_issue_and_verify import DAY, _issue
 from govhall.licenses.verification import license_verify
 
@@ -56,3 +59,53 @@ def test_a_tampered_change_is_caught(food_license_type: Any, bureau: Any, seal: 
     LicenseChange.objects.filter(license=license).update(reason="无")
     outcome = license_verify(license.identifier, today=DAY)
     assert (outcome.genuine, [p.code for p in outcome.problems]) == (False, ["change"])
+
+
+def test_endorse_keeps_status_and_is_signed(food_license_type: Any, bureau: Any, seal: Any) -> None:
+    license = _issue(food_license_type, bureau)
+    with pytest.raises(ValidationFailed) as past:
+        license_change(
+            license=license,
+            kind="endorse",
+            reason="临时经营场所。",
+            until=datetime.date(2020, 1, 1),
+            actor=None,
+        )
+    assert [e.code for e in past.value.errors] == ["until.past"]
+    endorsed = license_change(
+        license=license,
+        kind="endorse",
+        reason="增加网络经营项目。",
+        until=datetime.date(2030, 6, 30),
+        actor=None,
+    )
+    assert (endorsed.status, endorsed.revision) == ("valid", 1)
+    change = LicenseChange.objects.get(license=license)
+    assert '"until":"2030-06-30"' in change.payload and '"status":"valid"' in change.payload
+    assert license_verify(license.identifier, today=DAY).current is True
+    LicenseChange.objects.filter(pk=change.pk).update(until=datetime.date(2035, 6, 30))
+    assert [p.code for p in license_verify(license.identifier, today=DAY).problems] == ["change"]
+
+
+def test_replace_issues_the_next_version(food_license_type: Any, bureau: Any, seal: Any) -> None:
+    license = _issue(food_license_type, bureau)
+    with pytest.raises(ValidationFailed) as bad:
+        license_replace(license=license, face={"premises": "号" * 201}, reason="", actor=None)
+    assert sorted((e.field, e.code) for e in bad.value.errors) == [
+        ("face.premises", "form.too_long"),
+        ("reason", "reason.required"),
+    ]
+    assert License.objects.count() == 1
+    face = dict(FACE, premises="开阳县城关镇紫江路 90 号")
+    new = license_replace(license=license, face=face, reason="经营场所变更。", actor=None)
+    old = License.objects.get(pk=license.pk)
+    assert new.identifier == license.identifier.rsplit(".", 2)[0] + ".002." + new.identifier[-1]
+    assert (new.version, new.number, new.valid_until) == (2, license.number, license.valid_until)
+    assert (new.replaces_id, new.origin, old.status) == (old.pk, "replacement", "replaced")
+    assert LicenseChange.objects.get(license=old).related_identifier == new.identifier
+    old_check = license_verify(old.identifier, today=DAY)
+    assert (old_check.genuine, old_check.current, old_check.status) == (True, False, "replaced")
+    assert license_verify(new.identifier, today=DAY).current is True
+    with pytest.raises(Conflict):
+        license_replace(license=old, face=face, reason="再次变更。", actor=None)
+    assert AuditRecord.objects.filter(action="licenses.license.replace").count() == 1
