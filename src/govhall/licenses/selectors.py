@@ -1,12 +1,16 @@
-"""Reads of the license library: a holder's wallet (居民/法人证照目录)."""
+"""Reads of the license library: a holder's wallet (居民/法人证照目录) and the use
+authorisations a department holds."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from govhall.core.personal_data import blind_index
 from govhall.identity.models import Organization, Person
-from govhall.licenses.models import HolderCodeType, License
+from govhall.licenses.models import HolderCodeType, License, LicenseShare
 from govhall.licenses.services.issuance import HOLDER_INDEX_KINDS
 
 
@@ -24,4 +28,28 @@ def wallet(person: Person) -> QuerySet[License]:
         License.objects.filter(holder_code_index__in=indexes)
         .select_related("license_type", "issuer")
         .order_by("-issued_on", "-id")
+    )
+
+
+def wallet_license(person: Person, identifier: str) -> License | None:
+    """One license of ``person``'s wallet, or ``None`` (someone else's answers the same as an
+    unknown identifier)."""
+    return wallet(person).select_related("seal").filter(identifier=identifier).first()
+
+
+def license_shares(license: License) -> QuerySet[LicenseShare]:
+    return license.shares.select_related("department").order_by("-created_at")
+
+
+def active_shares(
+    department_id: int, *, now: datetime.datetime | None = None
+) -> QuerySet[LicenseShare]:
+    """Authorisations a department holds right now, newest first."""
+    moment = now or timezone.now()
+    return (
+        LicenseShare.objects.filter(
+            department_id=department_id, valid_until__gt=moment, revoked_at__isnull=True
+        )
+        .select_related("license__license_type", "license__issuer", "license__seal")
+        .order_by("-created_at")
     )

@@ -6,7 +6,12 @@ from govhall.portal import views
 from govhall.portal.account import views as account
 from govhall.portal.cases import views as cases
 from govhall.portal.license_verify import license_verify_form, license_verify_page
-from govhall.portal.licenses import my_licenses
+from govhall.portal.licenses import (
+    my_license_pdf,
+    my_license_share,
+    my_license_share_withdraw,
+    my_licenses,
+)
 from govhall.portal.lookup import case_lookup
 from govhall.portal.notifications import views as notifications
 
@@ -51,6 +56,13 @@ urlpatterns = [
     path("my/notifications/", notifications.notification_list, name="notifications"),
     path("cases/lookup/", case_lookup, name="case_lookup"),
     path("my/licenses/", my_licenses, name="my_licenses"),
+    path("my/licenses/<str:identifier>/pdf/", my_license_pdf, name="my_license_pdf"),
+    path("my/licenses/<str:identifier>/share/", my_license_share, name="my_license_share"),
+    path(
+        "my/licenses/<str:identifier>/share/<uuid:share_uuid>/withdraw/",
+        my_license_share_withdraw,
+        name="my_license_share_withdraw",
+    ),
     path("licenses/verify/", license_verify_form, name="license_verify_form"),
     path("licenses/verify/<str:identifier>/", license_verify_page, name="license_verify"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.workbench import case_page, queue, window
+from govhall.workbench import case_page, licenses, queue, window
 
 app_name = "workbench"
 
@@ -13,6 +13,13 @@ urlpatterns = [
         "cases/<str:number>/materials/<uuid:upload_uuid>/",
         case_page.material_download,
         name="material",
+    ),
+    path("licenses/shared/", licenses.shared_licenses, name="shared_licenses"),
+    path("licenses/shared/<uuid:share_uuid>/", licenses.shared_license, name="shared_license"),
+    path(
+        "licenses/shared/<uuid:share_uuid>/pdf/",
+        licenses.shared_license_pdf,
+        name="shared_license_pdf",
     ),
     path("window/", window.window_start, name="window"),
     path(
