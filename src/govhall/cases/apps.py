@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from govhall.cases.archiving import on_case_finished
         from govhall.cases.licensing import on_case_granted
         from govhall.cases.notices import on_case_event
         from govhall.cases.recompute import on_calendar_loaded
@@ -19,3 +20,6 @@ class CasesConfig(AppConfig):
         subscribe("core.calendar.year_loaded", "cases.due_dates")(on_calendar_loaded)
         # A granted case issues its licenses into the library (docs/licenses.md).
         subscribe("cases.case.granted", "cases.licenses")(on_case_granted)
+        # A finished case is archived: materials, notices and its record (docs/archive.md).
+        subscribe("cases.case.close", "cases.archive")(on_case_finished)
+        subscribe("cases.case.withdraw", "cases.archive_withdrawn")(on_case_finished)

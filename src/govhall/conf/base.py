@@ -13,6 +13,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from govhall.conf.env import env, parse_bool, parse_list
+from govhall.conf.storage import default_storage_setting
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -138,7 +139,8 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The file system under MEDIA_ROOT; S3-compatible storage when GOVHALL_S3_BUCKET is set.
+    "default": default_storage_setting(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Third-party browser assets (htmx, bpmn-js) come from the npm registry at set-up time through

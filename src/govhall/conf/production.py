@@ -13,6 +13,7 @@ from govhall.conf.base import (
     SECRET_KEY,
 )
 from govhall.conf.env import env, parse_bool
+from govhall.conf.storage import default_storage_setting
 
 DEBUG = False
 if SECRET_KEY.startswith("govhall-insecure"):
@@ -36,7 +37,7 @@ if GOVHALL["SMS_BACKEND"] in {"console", "memory"}:
 SESSION_COOKIE_SECURE = env("SECURE_COOKIES", True, parse_bool)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_setting(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Full collections in the middle of a request cost ~1 s outliers in a peer's measurements:

@@ -11,10 +11,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from govhall.core.crypto import sm3_hex
@@ -22,6 +22,7 @@ from govhall.core.models import AuditHead, AuditRecord
 
 GENESIS_HASH = "0" * 64
 SYSTEM_ACTOR = "system"
+Head = TypeVar("Head", bound=models.Model)
 
 
 def _canonical(
@@ -36,17 +37,29 @@ def _canonical(
     previous_hash: str,
 ) -> bytes:
     """The exact bytes that are hashed: sorted-key JSON, UTC microsecond timestamp."""
-    payload = {
-        "sequence": sequence,
-        "occurred_at": occurred_at.astimezone(_dt.UTC).isoformat(timespec="microseconds"),
-        "actor": actor_label,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "data": data,
-        "previous_hash": previous_hash,
-    }
+    return canonical_json(
+        {
+            "sequence": sequence,
+            "occurred_at": canonical_instant(occurred_at),
+            "actor": actor_label,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "data": data,
+            "previous_hash": previous_hash,
+        }
+    )
+
+
+def canonical_json(payload: dict[str, Any]) -> bytes:
+    """The one text of ``payload`` that is hashed: sorted keys, no spaces, UTF-8 (the archive's
+    chain hashes its entries the same way)."""
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def canonical_instant(moment: datetime) -> str:
+    """An aware moment as it is hashed: UTC, to the microsecond."""
+    return moment.astimezone(_dt.UTC).isoformat(timespec="microseconds")
 
 
 def record_hash(record: AuditRecord) -> str:
@@ -87,12 +100,7 @@ def audit_record_create(
     """
     payload = json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
     with transaction.atomic(savepoint=False):
-        head = AuditHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head, _created = AuditHead.objects.get_or_create(
-                pk=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH}
-            )
-            head = AuditHead.objects.select_for_update().get(pk=1)
+        head = chain_head_lock(AuditHead)
         record = AuditRecord(
             sequence=head.last_sequence + 1,
             occurred_at=timezone.now(),
@@ -110,6 +118,19 @@ def audit_record_create(
         head.last_hash = record.hash
         head.save(update_fields=["last_sequence", "last_hash"])
     return record
+
+
+def chain_head_lock(model: type[Head]) -> Head:
+    """The single head row (pk 1) of a hash chain — ``last_sequence`` and ``last_hash`` — locked
+    until the transaction ends, so appends to the chain queue behind each other; created at
+    the genesis on first use."""
+    head = model._default_manager.select_for_update().filter(pk=1).first()
+    if head is None:
+        model._default_manager.get_or_create(
+            pk=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH}
+        )
+        head = model._default_manager.select_for_update().get(pk=1)
+    return head
 
 
 @dataclass(frozen=True, slots=True)
