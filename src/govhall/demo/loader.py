@@ -191,6 +191,7 @@ def _material(entry: dict[str, Any]) -> MaterialInput:
         is_required=bool(entry.get("required", True)),
         is_essential=bool(entry.get("essential", True)),
         note=entry.get("note", "") or "",
+        license_type_code=entry.get("license_type_code", "") or "",
         blank_form=blank,
         sample_form=sample,
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from govhall.core.personal_data import blind_index
 from govhall.identity.models import Organization, Person
-from govhall.licenses.models import HolderCodeType, License, LicenseShare
+from govhall.licenses.models import HolderCodeType, License, LicenseShare, LicenseStatus
 from govhall.licenses.services.issuance import HOLDER_INDEX_KINDS
 
 
@@ -52,4 +52,29 @@ def active_shares(
         )
         .select_related("license__license_type", "license__issuer", "license__seal")
         .order_by("-created_at")
+    )
+
+
+def holder_index(principal: Person | Organization) -> str:
+    """The blind index a principal's licenses are filed under."""
+    if isinstance(principal, Person):
+        return principal.id_number_index
+    return blind_index(principal.credit_code, kind=HOLDER_INDEX_KINDS[HolderCodeType.CREDIT_CODE])
+
+
+def current_licenses(
+    principal: Person | Organization, type_codes: list[str], *, today: datetime.date | None = None
+) -> QuerySet[License]:
+    """The principal's licenses of these types that are valid and not expired (what "submit
+    once" may offer instead of an upload)."""
+    day = today or timezone.localdate()
+    return (
+        License.objects.filter(
+            holder_code_index=holder_index(principal),
+            license_type__type_code__in=type_codes,
+            status=LicenseStatus.VALID,
+        )
+        .exclude(valid_until__lt=day)
+        .select_related("license_type", "issuer")
+        .order_by("-issued_on", "-id")
     )

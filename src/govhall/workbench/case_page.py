@@ -197,7 +197,9 @@ def _context(user: User, case: Case, refusal: Refusal | None) -> dict[str, Any]:
         "deadline": deadline_state(case, today),
         "deadline_label": deadline_label(deadline_state(case, today)),
         "form_rows": form_rows(case),
-        "materials": list(case.materials.select_related("requirement", "stored_file")),
+        "materials": list(
+            case.materials.select_related("requirement", "stored_file", "reused_from__case")
+        ),
         "timeline": timeline(detail.actions, names),
         "steps": step_rows(steps, names),
         "diagram": process_diagram(case, actions=detail.actions, names=names),

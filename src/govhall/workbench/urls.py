@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.workbench import case_page, licenses, queue, window
+from govhall.workbench import case_page, licenses, queue, reports, window
 
 app_name = "workbench"
 
@@ -21,6 +21,7 @@ urlpatterns = [
         licenses.shared_license_pdf,
         name="shared_license_pdf",
     ),
+    path("reports/material-reuse/", reports.material_reuse, name="report_reuse"),
     path("window/", window.window_start, name="window"),
     path(
         "window/<uuid:version_uuid>/<uuid:person_uuid>/",

@@ -9,7 +9,7 @@ from govhall.cases.models.case import (
     ClockStop,
     ClockStopKind,
 )
-from govhall.cases.models.material import ApplicationDraft, MaterialUpload
+from govhall.cases.models.material import ApplicationDraft, MaterialSourceKind, MaterialUpload
 from govhall.cases.models.process import (
     CaseNotice,
     CaseParticipant,
@@ -30,6 +30,7 @@ __all__ = [
     "Channel",
     "ClockStop",
     "ClockStopKind",
+    "MaterialSourceKind",
     "MaterialUpload",
     "NoticeCounter",
     "NoticeKind",

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from govhall.core.models.base import PublicModel
+from govhall.licenses.models import TrustGrade
 
 
 class ApplicationDraft(PublicModel):
@@ -45,6 +46,14 @@ class ApplicationDraft(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.version_id}"
+
+
+class MaterialSourceKind(models.TextChoices):
+    """Where a case's material came from ("submit once": the library and the archive first)."""
+
+    UPLOAD = "upload", _("Uploaded")
+    LICENSE = "license", _("From the license library")
+    REUSE = "reuse", _("Reused from an earlier case")
 
 
 class MaterialUpload(PublicModel):
@@ -82,6 +91,27 @@ class MaterialUpload(PublicModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="materials",
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=16,
+        choices=MaterialSourceKind.choices,
+        default=MaterialSourceKind.UPLOAD,
+    )
+    trust_grade = models.CharField(
+        _("trust grade"),
+        max_length=1,
+        choices=TrustGrade.choices,
+        default=TrustGrade.C,
+    )
+    license_identifier = models.CharField(_("license identifier"), max_length=120, blank=True)
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("reused from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     supplied_on_action = models.PositiveIntegerField(
         _("supplied with action"),

@@ -31,6 +31,7 @@ from govhall.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from govhall.core.transactions import service_atomic
 from govhall.identity.acting import acting_as_resolve
 from govhall.identity.models import User
+from govhall.licenses.models import TrustGrade
 
 MAX_FILE_NAME = 200
 
@@ -119,10 +120,10 @@ def draft_for(
     )
 
 
-def material_upload(
-    *, actor: User, draft: ApplicationDraft, requirement_uuid: uuid.UUID, uploaded: UploadedFile
-) -> MaterialUpload:
-    """Store a file for one material of a draft (refusals name the field ``file``)."""
+def draft_requirement(
+    actor: User, draft: ApplicationDraft, requirement_uuid: uuid.UUID
+) -> MaterialRequirement:
+    """The requirement of the draft's version a material is for (the actor's own draft)."""
     if draft.owner_id != actor.pk:
         raise NotFound(gettext("No such draft."))
     requirement = MaterialRequirement.objects.filter(
@@ -138,6 +139,14 @@ def material_upload(
                 )
             ]
         )
+    return requirement
+
+
+def material_upload(
+    *, actor: User, draft: ApplicationDraft, requirement_uuid: uuid.UUID, uploaded: UploadedFile
+) -> MaterialUpload:
+    """Store a file for one material of a draft (refusals name the field ``file``)."""
+    requirement = draft_requirement(actor, draft, requirement_uuid)
     name = (uploaded.name or "").rsplit("/", 1)[-1][:MAX_FILE_NAME]
     stored = stored_file_put(actor=actor, uploaded=uploaded, declared_name=name)
     with service_atomic():
@@ -147,6 +156,8 @@ def material_upload(
             stored_file=stored,
             file_name=name,
             draft=draft,
+            # A clerk scanning at the window has the original in hand (trust grade B).
+            trust_grade=TrustGrade.B if may_take_at_window(actor, draft.version) else TrustGrade.C,
         )
         audit_record_create(
             actor=actor,

@@ -18,6 +18,7 @@ from govhall.cases.models import (
     CaseAction,
     CaseNumberCounter,
     Channel,
+    MaterialSourceKind,
     MaterialUpload,
 )
 from govhall.cases.services.effects import acceptance_due
@@ -45,6 +46,8 @@ from govhall.identity.acting import (
     acting_as_resolve,
 )
 from govhall.identity.models import Organization, Person, User
+from govhall.licenses.models import License
+from govhall.licenses.services.shares import license_share
 
 MAX_FORM_BYTES = 64 * 1024
 MAX_KEY_LENGTH = 100
@@ -274,6 +277,7 @@ def case_submit(
             ).update(case=case, draft=None, supplied_on_action=1)
             if moved != len(uploads):  # another submission took one of them meanwhile
                 raise Conflict(gettext("A listed file was just submitted with another case."))
+            licenses_share_with_case(case, uploads, actor)
             ApplicationDraft.objects.filter(
                 owner=actor,
                 version=version,
@@ -365,3 +369,24 @@ def _replayed(case: Case, fingerprint: str) -> Case:
             ]
         )
     return case
+
+
+#: How long a department may read a license an applicant used as a material of a case.
+CASE_SHARE_DAYS = 90
+
+
+def licenses_share_with_case(case: Case, uploads: list[MaterialUpload], actor: User) -> None:
+    """On submission: the department may read each license used as a material, for the case
+    (part of the submission's transaction)."""
+    identifiers = {u.license_identifier for u in uploads if u.source == MaterialSourceKind.LICENSE}
+    if not identifiers:
+        return
+    for license in License.objects.filter(identifier__in=identifiers):
+        license_share(
+            license=license,
+            department=case.department,
+            purpose=gettext("Material of case %(number)s") % {"number": case.number},
+            days=CASE_SHARE_DAYS,
+            actor=actor,
+            case_number=case.number,
+        )

@@ -193,6 +193,15 @@ class MaterialRequirement(PublicModel):
         default=True,
         help_text=_("A non-essential material may be pending at acceptance (容缺受理)."),
     )
+    license_type_code = models.CharField(
+        _("satisfied by license type"),
+        max_length=21,
+        blank=True,
+        help_text=_(
+            "The type code of an electronic license that is this material: an applicant who "
+            "holds a valid one uses it instead of uploading (免提交)."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
     blank_form = models.FileField(_("blank form"), upload_to="catalog/forms/", blank=True)
     sample_form = models.FileField(_("filled sample"), upload_to="catalog/samples/", blank=True)

@@ -32,6 +32,7 @@ from govhall.catalog.revision import catalog_changed
 from govhall.catalog.services.items import implementation_reindex
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import Conflict, ErrorCollector, FieldError, ValidationFailed
+from govhall.core.identifiers import check_credit_code
 from govhall.core.transactions import service_atomic
 
 #: Seed article 3: the promised limit is at most half the legal limit.
@@ -54,6 +55,7 @@ class MaterialInput:
     is_required: bool = True
     is_essential: bool = True
     note: str = ""
+    license_type_code: str = ""
     blank_form: tuple[str, bytes] | None = None
     sample_form: tuple[str, bytes] | None = None
 
@@ -223,6 +225,12 @@ def guide_errors(guide: GuideInput, *, prefix: str = "") -> list[FieldError]:
             errors.add(f"{where}.source", "material.source", _("Not one of the allowed values."))
         if material.count < 1:
             errors.add(f"{where}.count", "material.count", _("At least one copy."))
+        if material.license_type_code and not _is_type_code(material.license_type_code):
+            errors.add(
+                f"{where}.license_type_code",
+                "material.license_type_code",
+                _("A license type code is a credit code followed by 3 digits."),
+            )
     errors.extend(form_schema_errors(guide.application_form, prefix=f"{prefix}application_form"))
     for index, procedure in enumerate(guide.special_procedures):
         where = f"{prefix}special_procedures[{index}]"
@@ -233,6 +241,15 @@ def guide_errors(guide: GuideInput, *, prefix: str = "") -> list[FieldError]:
                 f"{where}.days", "special_procedure.days", _("The time needed cannot be negative.")
             )
     return errors.errors
+
+
+def _is_type_code(code: str) -> bool:
+    """A license type code: the defining authority's credit code and 3 digits (GB/T 36904)."""
+    return (
+        len(code) == 21
+        and code[18:].isdigit()
+        and not check_credit_code(code[:18], field_name="license_type_code").errors
+    )
 
 
 _GUIDE_FIELDS = [

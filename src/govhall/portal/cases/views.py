@@ -24,6 +24,7 @@ from govhall.archive.download import stored_file_response
 from govhall.cases.diagram import process_diagram
 from govhall.cases.lookup import case_lookup_code
 from govhall.cases.models import Channel
+from govhall.cases.reuse import principal_for, reuse_offers
 from govhall.cases.selectors import (
     case_detail,
     case_for_number,
@@ -39,6 +40,7 @@ from govhall.cases.services.drafts import (
     material_upload,
     material_upload_remove,
 )
+from govhall.cases.services.reuse import material_reuse, material_use_license
 from govhall.cases.services.submission import case_submit, offers_pre_review, published_version
 from govhall.cases.services.supply import case_material_supply
 from govhall.cases.transitions import PRE_REVIEW_STATES, RESEND_ACTIONS, TRANSITIONS
@@ -92,15 +94,22 @@ def _context(
     )
     uploads = list(draft.uploads.all()) if draft is not None else []
     material_errors = {e.field: str(e.message) for e in errors if e.field.startswith("materials")}
-    materials = [
-        {
-            "requirement": requirement,
-            "uploads": [u for u in uploads if u.requirement_id == requirement.pk],
-            "asked": requirement.source == MaterialSource.APPLICANT,
-            "error": material_errors.get(f"materials.{requirement.uuid}", ""),
-        }
-        for requirement in version.materials.all()
-    ]
+    offers = reuse_offers(version, principal_for(principal_type, principal_uuid))
+    materials = []
+    for requirement in version.materials.all():
+        mine = [u for u in uploads if u.requirement_id == requirement.pk]
+        used = {u.license_identifier for u in mine} | {u.stored_file_id for u in mine}
+        offered = offers[requirement.pk]
+        materials.append(
+            {
+                "requirement": requirement,
+                "uploads": mine,
+                "asked": requirement.source == MaterialSource.APPLICANT,
+                "error": material_errors.get(f"materials.{requirement.uuid}", ""),
+                "licenses": [x for x in offered.licenses if x.identifier not in used],
+                "earlier": [x for x in offered.materials if x.stored_file_id not in used],
+            }
+        )
     return {
         "version": version,
         "item": version.handling_item,
@@ -166,7 +175,7 @@ def apply(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
             )
             if return_to is not None:
                 return return_to
-        elif action.startswith(("upload:", "remove:")):
+        elif action.startswith(("upload:", "remove:", "license:", "reuse:")):
             errors = _material_change(request, version, principal, action)
             if not errors:
                 url = reverse("portal:apply", args=[version.uuid])
@@ -233,9 +242,11 @@ def _material_change(
     principal: tuple[str, uuid.UUID, list[Any]],
     action: str,
 ) -> list[FieldError]:
-    """Upload a file for one requirement, or remove an upload; problems name the material."""
+    """Upload a file for one requirement, use a license or an earlier material for it, or
+    remove an upload; problems name the material."""
     user = _user(request)
-    verb, _colon, target = action.partition(":")
+    verb, _colon, rest = action.partition(":")
+    target, _colon, extra = rest.partition(":")
     try:
         target_uuid = uuid.UUID(target)
     except ValueError:
@@ -245,6 +256,26 @@ def _material_change(
         if verb == "remove":
             material_upload_remove(actor=user, upload_uuid=target_uuid)
             messages.success(request, _("File removed."))
+            return []
+        if verb in {"license", "reuse"}:
+            draft = draft_open(
+                actor=user,
+                version_uuid=version.uuid,
+                principal_type=principal[0],
+                principal_uuid=principal[1],
+            )
+            if verb == "license":
+                material_use_license(
+                    actor=user, draft=draft, requirement_uuid=target_uuid, identifier=extra
+                )
+            else:
+                material_reuse(
+                    actor=user,
+                    draft=draft,
+                    requirement_uuid=target_uuid,
+                    upload_uuid=uuid.UUID(extra),
+                )
+            messages.success(request, _("Material taken from what you already have."))
             return []
         uploaded = request.FILES.get(f"file_{target_uuid}")
         if uploaded is None:
@@ -260,6 +291,8 @@ def _material_change(
         return [FieldError(where, e.code, e.message) for e in error.errors]
     except DomainError as error:
         return [FieldError(where, "materials.refused", error.detail)]
+    except ValueError:
+        return [FieldError(where, "materials.unknown", _("Unknown material."))]
     messages.success(request, _("File uploaded."))
     return []
 

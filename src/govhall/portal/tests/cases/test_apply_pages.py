@@ -219,3 +219,32 @@ def test_pre_review_from_the_apply_page_to_the_passed_notice(
     page = client.get(url).content.decode()
     assert "预审通过" in page and "notice--success" in page
     assert 'name="do" value="resend"' not in page
+
+
+def test_a_license_from_the_wallet_instead_of_an_upload(
+    client: Client, version: Any, zhang: Any
+) -> None:
+    from govhall.cases.tests.test_case_reuse import CERTIFICATE, license_in_wallet
+
+    license = license_in_wallet(version, zhang)
+    requirement = MaterialRequirement.objects.get(version=version, name=CERTIFICATE)
+    client.force_login(zhang.user)
+    page = client.get(_url(version)).content.decode()
+    button = f'value="license:{requirement.uuid}:{license.identifier}"'
+    assert button in page
+    used = client.post(
+        _url(version),
+        {"do": f"license:{requirement.uuid}:{license.identifier}", "f_household_size": "3"},
+    )
+    assert used.status_code == 302 and used["Location"].endswith("#materials")
+    upload = MaterialUpload.objects.get()
+    assert (upload.source, upload.trust_grade) == ("license", "A")
+    page = client.get(_url(version)).content.decode()
+    assert button not in page  # used already: no longer offered
+    assert f"{CERTIFICATE}-{license.number}.pdf" in page
+    forged = client.post(
+        _url(version),
+        {"do": f"license:{requirement.uuid}:1.2.156.3005.2.x", "f_household_size": "3"},
+    )
+    assert forged.status_code == 400
+    assert MaterialUpload.objects.count() == 1
