@@ -203,7 +203,9 @@ class ImplementationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         scope = StaffScope.for_user(request.user)
         if scope.is_empty:
             raise PermissionDenied
-        return _download(catalog_export(region_prefix=scope.region_prefix), "catalog.xlsx", XLSX)
+        return file_download(
+            catalog_export(region_prefix=scope.region_prefix), "catalog.xlsx", XLSX
+        )
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         """Upload a workbook: all rows are checked first; any error imports nothing and
@@ -223,7 +225,7 @@ class ImplementationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             except ImportFailed as failure:
                 errors = failure.errors
                 if request.POST.get("download_report"):
-                    return _download(import_report_xlsx(errors), "import-report.xlsx", XLSX)
+                    return file_download(import_report_xlsx(errors), "import-report.xlsx", XLSX)
             else:
                 messages.success(
                     request,
@@ -511,11 +513,11 @@ class PublicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             diff = publication_diff(form.cleaned_data["old"], form.cleaned_data["new"])
             export = form.cleaned_data.get("export")
             if export == "csv":
-                return _download(
+                return file_download(
                     rows_to_csv(DIFF_HEADER, diff.rows()), "publication-diff.csv", "text/csv"
                 )
             if export == "xlsx":
-                return _download(
+                return file_download(
                     rows_to_xlsx("diff", DIFF_HEADER, diff.rows()),
                     "publication-diff.xlsx",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -552,7 +554,7 @@ class PublicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 )
                 for d in deviations
             ]
-            return _download(rows_to_csv(header, rows), "consistency-report.csv", "text/csv")
+            return file_download(rows_to_csv(header, rows), "consistency-report.csv", "text/csv")
         context = {
             **self.admin_site.each_context(request),
             "deviations": deviations,
@@ -561,7 +563,8 @@ class PublicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return render(request, "admin/catalog/consistency.html", context)
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+def file_download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """``content`` as an attachment named ``filename``."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

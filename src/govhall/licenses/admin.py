@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from govhall.catalog.application_forms import form_schema_errors
 from govhall.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from govhall.core.scoping import StaffScope
+from govhall.licenses import admin_imports  # noqa: F401 - registers the legacy stock imports' admin
 from govhall.licenses.identifiers import TYPE_CODE
 from govhall.licenses.models import License, LicenseChange, LicenseType, Seal
 from govhall.licenses.services.seals import seal_create, seal_problems

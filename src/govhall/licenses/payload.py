@@ -45,8 +45,9 @@ def payload_build(
     item_code: str,
     face: dict[str, Any],
     seal_key_sm3: str,
+    signed_on: datetime.date | None = None,
 ) -> str:
-    record = {
+    record: dict[str, Any] = {
         "identifier": identifier,
         "name": type_name,
         "type_code": type_code,
@@ -69,6 +70,10 @@ def payload_build(
         "face": face,
         "seal_key_sm3": seal_key_sm3,
     }
+    if signed_on is not None:
+        # Legacy stock signed on import, years after its issue (only then: records signed on
+        # their issue day keep the shape they were signed in).
+        record["signed_on"] = signed_on.isoformat()
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -97,4 +102,5 @@ def license_payload(license: License, *, holder_code: str | None = None) -> str:
         item_code=license.item_code,
         face=license.face,
         seal_key_sm3=license.seal.key_sm3,
+        signed_on=license.signed_on,
     )

@@ -37,7 +37,8 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def _text(raw: object) -> str:
+def cell_text(raw: object) -> str:
+    """A cell as text: ``20.0`` → ``20``, dates in ISO form, surrounding blanks dropped."""
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, dt.datetime):
@@ -51,8 +52,8 @@ def _code(raw: object, column: Column) -> str:
     if isinstance(raw, bool):
         raise CellError("import.code", _("Enter the code as text."))
     if isinstance(raw, int | float) and column.width:
-        return _text(raw).zfill(column.width)
-    return _text(raw).upper()
+        return cell_text(raw).zfill(column.width)
+    return cell_text(raw).upper()
 
 
 def _integer(raw: object) -> int:
@@ -76,7 +77,7 @@ def _integer(raw: object) -> int:
 def _boolean(raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
-    word = _text(raw).lower()
+    word = cell_text(raw).lower()
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
@@ -92,7 +93,7 @@ def _choice_error(column: Column) -> CellError:
 
 
 def _choice(raw: object, column: Column) -> str:
-    value = _text(raw)
+    value = cell_text(raw)
     if value not in column.values:
         raise _choice_error(column)
     return value
@@ -100,7 +101,7 @@ def _choice(raw: object, column: Column) -> str:
 
 def _choices(raw: object, column: Column) -> list[str]:
     values: list[str] = []
-    for part in _CHOICE_SEPARATORS.split(_text(raw)):
+    for part in _CHOICE_SEPARATORS.split(cell_text(raw)):
         if not part:
             continue
         if part not in column.values:
@@ -122,8 +123,8 @@ def _read(column: Column, raw: object) -> Any:
     if column.kind == Kind.CHOICES:
         return _choices(raw, column)
     if column.kind == Kind.LIST:
-        return [part.strip() for part in _text(raw).split("|") if part.strip()]
-    return _text(raw)
+        return [part.strip() for part in cell_text(raw).split("|") if part.strip()]
+    return cell_text(raw)
 
 
 def read_cell(column: Column, raw: object) -> Any:

@@ -45,7 +45,8 @@ class TooManyRows(Exception):
     pass
 
 
-def _zip_errors(data: bytes, *, max_bytes: int) -> tuple[str, Any] | None:
+def xlsx_problem(data: bytes, *, max_bytes: int) -> tuple[str, Any] | None:
+    """``(code, message)`` when ``data`` is too large, not an .xlsx package or a zip bomb."""
     if len(data) > max_bytes:
         return (
             "import.too_large",
@@ -91,7 +92,8 @@ def _header(spec: SheetSpec, header: tuple[Any, ...], log: ErrorLog) -> list[str
     return keys
 
 
-def _rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+def sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """``(Excel row number, values)`` of a read-only sheet, streamed."""
     # Some writers record a wrong <dimension>; read-only mode would stop there without this.
     sheet.reset_dimensions()
     yield from enumerate(sheet.iter_rows(values_only=True), start=1)
@@ -100,7 +102,7 @@ def _rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
 def _read_sheet(sheet: Any, spec: SheetSpec, log: ErrorLog, budget: list[int]) -> SheetData:
     data = SheetData(spec)
     keys: list[str | None] = []
-    for number, values in _rows(sheet):
+    for number, values in sheet_rows(sheet):
         if number == 1:
             keys = _header(spec, values, log)
             data.columns = {key for key in keys if key}
@@ -140,7 +142,7 @@ def read_workbook(
 
     The items sheet is required; the materials and processes sheets may be left out.
     """
-    problem = _zip_errors(data, max_bytes=max_bytes)
+    problem = xlsx_problem(data, max_bytes=max_bytes)
     if problem:
         log.file(*problem)
         return None

@@ -2,6 +2,11 @@
 
 from govhall.licenses.models.change import LicenseChange, LicenseChangeKind
 from govhall.licenses.models.counter import LicenseSerialCounter
+from govhall.licenses.models.imports import (
+    DEFAULT_BATCH_SIZE,
+    LicenseImport,
+    LicenseImportStatus,
+)
 from govhall.licenses.models.license import (
     HolderCodeType,
     License,
@@ -14,10 +19,13 @@ from govhall.licenses.models.seal import Seal
 from govhall.licenses.models.share import LicenseShare
 
 __all__ = [
+    "DEFAULT_BATCH_SIZE",
     "HolderCodeType",
     "License",
     "LicenseChange",
     "LicenseChangeKind",
+    "LicenseImport",
+    "LicenseImportStatus",
     "LicenseOrigin",
     "LicenseSerialCounter",
     "LicenseShare",

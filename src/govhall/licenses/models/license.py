@@ -140,6 +140,23 @@ class License(PublicModel):
         default=0,
         help_text=_("Counts the license's signed changes; a rendered PDF is kept per revision."),
     )
+    signed_on = models.DateField(
+        _("signed on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Legacy stock: the day the issuer's seal signed the record, after its issue; "
+            "empty: signed on the issue day."
+        ),
+    )
+    license_import = models.ForeignKey(
+        "licenses.LicenseImport",
+        verbose_name=_("legacy stock import"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="licenses",
+    )
 
     class Meta:
         verbose_name = _("license")

@@ -21,7 +21,16 @@ from govhall.core.outbox import event_publish
 from govhall.core.personal_data import KIND_ID_NUMBER, blind_index, encrypt
 from govhall.core.transactions import service_atomic
 from govhall.licenses.identifiers import IdentifierError, identifier_build
-from govhall.licenses.models import HolderCodeType, License, LicenseSerialCounter, LicenseType
+from govhall.licenses.models import (
+    HolderCodeType,
+    License,
+    LicenseImport,
+    LicenseOrigin,
+    LicenseSerialCounter,
+    LicenseType,
+    Seal,
+    TrustGrade,
+)
 from govhall.licenses.payload import license_payload
 from govhall.licenses.services.seals import seal_for_signing, seal_sign
 
@@ -55,6 +64,36 @@ def _holder_checked(holder: Holder, errors: list[FieldError]) -> str:
     return holder.code
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedLicense:
+    """The holder's code and name and the face as they will be stored, and every problem."""
+
+    holder_code: str
+    holder_name: str
+    face: dict[str, Any]
+    errors: list[FieldError]
+
+
+def license_checked(
+    *, license_type: LicenseType, holder: Holder, face: dict[str, Any]
+) -> CheckedLicense:
+    """The checks of :func:`license_issue`, all at once; the legacy import runs them over a
+    whole file before it issues anything."""
+    errors: list[FieldError] = []
+    holder_code = _holder_checked(holder, errors)
+    holder_name = " ".join(holder.name.split())
+    if not 2 <= len(holder_name) <= 200:
+        errors.append(
+            FieldError("holder_name", "holder_name.length", gettext("2 to 200 characters."))
+        )
+    cleaned = form_schema_parse(license_type.face_schema, prefix="face_schema").clean(face)
+    errors.extend(
+        FieldError(e.field.replace("form_data.", "face.", 1), e.code, e.message)
+        for e in cleaned.errors
+    )
+    return CheckedLicense(holder_code, holder_name, cleaned.values, errors)
+
+
 def _next_serial(issuer: Department, year: int) -> str:
     """``<year><8 digits>``: one upsert of the issuer's counter for the year (core.counters)."""
     return f"{year}{counter_next(LicenseSerialCounter, issuer=issuer, year=year):08d}"
@@ -82,25 +121,31 @@ def license_issue(
     item_code: str = "",
     case_number: str = "",
     issued_on: datetime.date | None = None,
+    validity: tuple[datetime.date, datetime.date | None] | None = None,
+    signed_on: datetime.date | None = None,
+    origin: str = LicenseOrigin.CASE,
+    license_import: LicenseImport | None = None,
+    seal: Seal | None = None,
+    trust_grade: str = TrustGrade.A,
 ) -> License:
     """Issue one license; ``ValidationFailed`` (every problem at once) or ``Conflict`` (no seal
-    valid today) and nothing is written."""
-    errors: list[FieldError] = []
+    valid on the signing day) and nothing is written.
+
+    Legacy stock (``origin`` import) brings what the issuer's register says: ``validity``
+    (from, until or ``None`` for 长期) instead of the type's rule, and ``signed_on``, the
+    import day, when the seal signs a record issued years before it existed. A caller issuing
+    many at once passes the ``seal`` it chose with ``seal_for_signing`` once.
+    """
     day = issued_on or timezone.localdate()
-    holder_code = _holder_checked(holder, errors)
-    holder_name = " ".join(holder.name.split())
-    if not 2 <= len(holder_name) <= 200:
+    checked = license_checked(license_type=license_type, holder=holder, face=face)
+    errors, holder_code, holder_name = checked.errors, checked.holder_code, checked.holder_name
+    if validity is not None and validity[1] is not None and validity[1] < validity[0]:
         errors.append(
-            FieldError("holder_name", "holder_name.length", gettext("2 to 200 characters."))
+            FieldError("valid_until", "valid_until.order", gettext("Ends before it starts."))
         )
-    cleaned = form_schema_parse(license_type.face_schema, prefix="face_schema").clean(face)
-    errors.extend(
-        FieldError(e.field.replace("form_data.", "face.", 1), e.code, e.message)
-        for e in cleaned.errors
-    )
     if errors:
         raise ValidationFailed(errors)
-    seal = seal_for_signing(issuer, day)
+    seal = seal or seal_for_signing(issuer, signed_on or day)
     with service_atomic():
         serial = _next_serial(issuer, day.year)
         try:
@@ -113,7 +158,7 @@ def license_issue(
             raise ValidationFailed(
                 [FieldError("license_type", "license_type.code", str(error))]
             ) from error
-        valid_until = _valid_until(license_type, day)
+        valid_from, valid_until = validity or (day, _valid_until(license_type, day))
         license_number = number.strip() or serial
         license = License(
             identifier=identifier,
@@ -122,7 +167,7 @@ def license_issue(
             version=1,
             issuer=issuer,
             issued_on=day,
-            valid_from=day,
+            valid_from=valid_from,
             valid_until=valid_until,
             area_code=issuer.region.code[:6],
             holder_name=holder_name,
@@ -133,8 +178,12 @@ def license_issue(
             item_name=item_name,
             item_code=item_code,
             case_number=case_number,
-            face=cleaned.values,
+            face=checked.face,
             seal=seal,
+            signed_on=signed_on,
+            origin=origin,
+            license_import=license_import,
+            trust_grade=trust_grade,
         )
         license.payload = license_payload(license, holder_code=holder_code)
         license.signature = seal_sign(seal, license.payload.encode())
@@ -144,7 +193,8 @@ def license_issue(
             action="licenses.license.issue",
             object_type="license",
             object_id=identifier,
-            data={"type": license_type.type_code, "case": case_number, "seal": seal.key_sm3},
+            data={"type": license_type.type_code, "case": case_number, "seal": seal.key_sm3}
+            | ({"import": str(license_import.uuid)} if license_import else {}),
         )
         event_publish(
             topic="licenses.license.issued",
