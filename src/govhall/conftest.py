@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from stdnum.cn import uscc
 
 from govhall.core.identifiers import build_credit_code
@@ -71,6 +72,18 @@ def _fresh_caches() -> Any:
     yield
     cache.clear()
     forget_revisions()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the site's language (zh-Hans): a request made in English by an
+    earlier test leaves English active in its thread (LocaleMiddleware activates the request's
+    language and nothing deactivates it), which would change what later messages say."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

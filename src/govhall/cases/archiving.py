@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -37,9 +36,8 @@ from govhall.archive.services import EntryInput, archive_volume_create, stored_f
 from govhall.cases.models import Case, CaseAction, CaseNotice, MaterialUpload, NoticeKind
 from govhall.cases.notices import NOTICE_FOR_ACTION, TITLES
 from govhall.cases.transitions import action_label
-from govhall.catalog.application_forms import FormField, FormSchema, form_schema_parse
+from govhall.catalog.form_pages import Answer, answers_shown
 from govhall.core.documents import html_to_pdf
-from govhall.core.errors import ValidationFailed
 from govhall.core.models import OutboxEvent
 
 #: The log's decisions and the outcome each one means; the last one in the log counts.
@@ -58,12 +56,6 @@ MAX_RECORD_BYTES = 20 * 1024 * 1024
 
 class NoticesPending(RuntimeError):
     """A decision's notice is not made yet: the archiving waits (the outbox retries it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    label: str
-    value: str
 
 
 def case_outcome(actions: Sequence[CaseAction]) -> str:
@@ -182,29 +174,9 @@ def _store(case: Case, pdf: bytes) -> StoredFile:
     )
 
 
-def _form_rows(case: Case) -> list[_Row]:
-    """The answers with the labels of the form they were given under; answers the form does
-    not name keep their own names (nothing of the record is left out)."""
-    try:
-        schema = form_schema_parse(case.version.application_form, prefix="version")
-    except ValidationFailed:
-        schema = FormSchema()
-    data: dict[str, Any] = case.form_data if isinstance(case.form_data, dict) else {}
-    rows = [
-        _Row(field.display_label, _shown(field, data[field.name]))
-        for field in schema.fields
-        if field.name in data
-    ]
-    rows.extend(_Row(name, str(value)) for name, value in data.items() if not schema.field(name))
-    return rows
-
-
-def _shown(field: FormField, value: Any) -> str:
-    if field.type == "boolean":
-        return "是" if value else "否"
-    if field.type == "choice":
-        return next((c.display for c in field.choices if c.value == value), str(value))
-    return "—" if value is None or value == "" else str(value)
+def _form_rows(case: Case) -> list[Answer]:
+    """The answers with the labels of the form they were given under (the whole record)."""
+    return answers_shown(case.version.application_form, case.form_data)
 
 
 def _log_row(action: CaseAction) -> dict[str, Any]:

@@ -8,10 +8,13 @@ of a guide version with ``catalog/_form_fields.html``; both read what was posted
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from govhall.catalog.application_forms import FormSchema
-from govhall.core.errors import FieldError
+from django.utils.translation import gettext
+
+from govhall.catalog.application_forms import FormField, FormSchema, form_schema_parse
+from govhall.core.errors import FieldError, ValidationFailed
 
 INPUT_PREFIX = "f_"
 
@@ -43,3 +46,40 @@ def form_rows(
         }
         for field in schema.visible_fields(cleaned)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    label: str
+    value: str
+
+
+def answers_shown(form: dict[str, Any], data: Any) -> list[Answer]:
+    """Values given under a form, labelled and in the form's order, as people read them
+    (choices by their labels, yes/no, "—" for nothing); values the form does not name are
+    kept under their own names, so nothing of a record is left out. Used by the case page,
+    the archived application record and a license's face."""
+    try:
+        schema = form_schema_parse(form, prefix="form")
+    except ValidationFailed:
+        schema = FormSchema()
+    values: dict[str, Any] = data if isinstance(data, dict) else {}
+    rows = [
+        Answer(field.display_label, _shown(field, values[field.name]))
+        for field in schema.fields
+        if field.name in values
+    ]
+    rows.extend(
+        Answer(name, str(value)) for name, value in values.items() if not schema.field(name)
+    )
+    return rows
+
+
+def _shown(field: FormField, value: Any) -> str:
+    if field.type == "boolean":
+        return gettext("Yes") if value else gettext("No")
+    if field.type == "choice":
+        return next((c.display for c in field.choices if c.value == value), str(value))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return "—" if value is None or value == "" else str(value)

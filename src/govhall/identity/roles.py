@@ -98,9 +98,29 @@ ROLES = (
         ),
     ),
     Role(
+        "license_officer",
+        "证照管理员 License officers",
+        (
+            "licenses.view_license",
+            "licenses.add_license",
+            "licenses.change_license",
+            "licenses.view_licensetype",
+            "licenses.view_seal",
+            "licenses.view_licenseimport",
+            "licenses.add_licenseimport",
+        ),
+    ),
+    Role(
         "supervisor",
         "监督员 Supervisors",
-        ("catalog.view_*", "identity.view_*", "cases.view_*", "core.view_auditrecord"),
+        (
+            "catalog.view_*",
+            "identity.view_*",
+            "cases.view_*",
+            "licenses.view_*",
+            "archive.view_*",
+            "core.view_auditrecord",
+        ),
     ),
 )
 

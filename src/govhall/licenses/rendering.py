@@ -16,8 +16,6 @@ are now, so a printed copy of a license revoked later still says "revoked" when 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from typing import Any
 
 import segno
 from django.conf import settings
@@ -28,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from govhall.catalog.form_pages import Answer, answers_shown
 from govhall.core.crypto import sm3_hex
 from govhall.core.documents import html_to_pdf
 from govhall.core.personal_data import decrypt
@@ -41,12 +40,6 @@ WATERMARKS = {
     "replaced": "已换发新版",
     "expired": "已过期",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class FaceLine:
-    label: str
-    value: str
 
 
 def verification_url(license: License) -> str:
@@ -75,23 +68,9 @@ def license_pdf_name(license: License, *, today: datetime.date | None = None) ->
     return f"licenses/pdf/{license.identifier}/r{license.revision}{expired}-{fingerprint}.pdf"
 
 
-def face_lines(license: License) -> list[FaceLine]:
+def face_lines(license: License) -> list[Answer]:
     """The face fields in the order of the type's schema, choices shown by their labels."""
-    lines = []
-    for field in license.license_type.face_schema.get("fields", []):
-        name = field.get("name")
-        if name not in license.face:
-            continue
-        value: Any = license.face[name]
-        labels = {str(c.get("value")): str(c.get("label")) for c in field.get("choices", [])}
-        if isinstance(value, list):
-            text = "、".join(labels.get(str(v), str(v)) for v in value)
-        elif isinstance(value, bool):
-            text = "是" if value else "否"
-        else:
-            text = labels.get(str(value), str(value))
-        lines.append(FaceLine(str(field.get("label") or name), text))
-    return lines
+    return answers_shown(license.license_type.face_schema, license.face)
 
 
 def holder_code_shown(license: License) -> str:

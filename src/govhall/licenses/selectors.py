@@ -24,6 +24,11 @@ def wallet(person: Person) -> QuerySet[License]:
             "credit_code", flat=True
         )
     ]
+    return wallet_for_indexes(indexes)
+
+
+def wallet_for_indexes(indexes: list[str]) -> QuerySet[License]:
+    """The licenses filed under these holder indexes, newest first (the wallet's query)."""
     return (
         License.objects.filter(holder_code_index__in=indexes)
         .select_related("license_type", "issuer")

@@ -23,12 +23,12 @@ View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
 PERMISSION = "cases.process_case"
 
 
-def is_workbench_staff(user: Any) -> bool:
+def is_workbench_staff(user: Any, permission: str = PERMISSION) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and user.is_active
         and user.is_staff
-        and user.has_perm(PERMISSION)
+        and user.has_perm(permission)
     )
 
 
@@ -37,13 +37,21 @@ def staff_user(request: HttpRequest) -> User:
     return request.user
 
 
+def staff_page(permission: str) -> Callable[[View[P]], View[P]]:
+    """Sign-in required; a 403 page for accounts without ``permission``."""
+
+    def decorate(view: View[P]) -> View[P]:
+        @functools.wraps(view)
+        def checked(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+            if not is_workbench_staff(request.user, permission):
+                return render(request, "workbench/forbidden.html", status=403)
+            return view(request, *args, **kwargs)
+
+        return login_required(checked)
+
+    return decorate
+
+
 def workbench_page(view: View[P]) -> View[P]:
     """Sign-in required; a 403 page for accounts that may not process cases."""
-
-    @functools.wraps(view)
-    def checked(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-        if not is_workbench_staff(request.user):
-            return render(request, "workbench/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return login_required(checked)
+    return staff_page(PERMISSION)(view)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from govhall.licenses.models import LicenseShare
-from govhall.licenses.rendering import face_lines, license_pdf
+from govhall.licenses.rendering import face_lines, holder_code_shown, license_pdf
 from govhall.licenses.selectors import active_shares
 from govhall.licenses.services.shares import shared_license_read
 from govhall.licenses.verification import license_verify
@@ -54,6 +54,7 @@ def shared_license(request: HttpRequest, share_uuid: uuid.UUID) -> HttpResponse:
             "share": share,
             "license": license,
             "face": face_lines(license),
+            "holder_code": holder_code_shown(license),
             "outcome": license_verify(license.identifier),
             "nav": "shared_licenses",
         },

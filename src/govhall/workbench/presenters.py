@@ -8,11 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext
-
 from govhall.cases.models import Case, CaseAction
-from govhall.catalog.application_forms import FormField, FormSchema, form_schema_parse
-from govhall.core.errors import ValidationFailed
+from govhall.catalog.form_pages import Answer, answers_shown
 from govhall.core.models import Department
 from govhall.workbench.labels import role_label
 
@@ -90,35 +87,7 @@ def timeline_codes(actions: Sequence[CaseAction]) -> list[str]:
     return [str(a.data["department"]) for a in actions if (a.data or {}).get("department")]
 
 
-@dataclass(frozen=True, slots=True)
-class FormRow:
-    label: str
-    value: str
-
-
-def form_rows(case: Case) -> list[FormRow]:
+def form_rows(case: Case) -> list[Answer]:
     """The submitted form data with the labels of the version's form, in the form's order;
     values the form no longer names are listed under their own names."""
-    try:
-        schema = form_schema_parse(case.version.application_form, prefix="version")
-    except ValidationFailed:
-        schema = FormSchema()
-    data: dict[str, Any] = case.form_data if isinstance(case.form_data, dict) else {}
-    rows = [
-        FormRow(field.display_label, _display(field, data[field.name]))
-        for field in schema.fields
-        if field.name in data
-    ]
-    known = {field.name for field in schema.fields}
-    rows.extend(FormRow(name, str(value)) for name, value in data.items() if name not in known)
-    return rows
-
-
-def _display(field: FormField, value: Any) -> str:
-    if field.type == "boolean":
-        return gettext("Yes") if value else gettext("No")
-    if field.type == "choice":
-        return next((c.display for c in field.choices if c.value == value), str(value))
-    if value is None or value == "":
-        return "—"
-    return str(value)
+    return answers_shown(case.version.application_form, case.form_data)

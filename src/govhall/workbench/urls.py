@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.workbench import case_page, licenses, queue, reports, window
+from govhall.workbench import case_page, license_office, licenses, queue, reports, window
 
 app_name = "workbench"
 
@@ -14,6 +14,8 @@ urlpatterns = [
         case_page.material_download,
         name="material",
     ),
+    path("licenses/", license_office.license_list, name="licenses"),
+    path("licenses/new/", license_office.license_new, name="license_new"),
     path("licenses/shared/", licenses.shared_licenses, name="shared_licenses"),
     path("licenses/shared/<uuid:share_uuid>/", licenses.shared_license, name="shared_license"),
     path(
@@ -21,6 +23,8 @@ urlpatterns = [
         licenses.shared_license_pdf,
         name="shared_license_pdf",
     ),
+    path("licenses/<str:identifier>/", license_office.license_page, name="license"),
+    path("licenses/<str:identifier>/pdf/", license_office.license_file, name="license_file"),
     path("reports/material-reuse/", reports.material_reuse, name="report_reuse"),
     path("window/", window.window_start, name="window"),
     path(

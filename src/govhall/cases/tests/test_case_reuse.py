@@ -31,6 +31,29 @@ TYPE_CODE = build_credit_code(area="100000", organisation="00001302") + "012"
 CERTIFICATE = "最低生活保障金领取证"
 
 
+def _draft(version: Any, person: Any) -> Any:
+    return draft_open(
+        actor=person.user,
+        version_uuid=version.uuid,
+        principal_type="person",
+        principal_uuid=person.uuid,
+    )
+
+
+def _submit(version: Any, person: Any, key: str, materials: list[Any]) -> Any:
+    case, _created = case_submit(
+        actor=person.user,
+        version_uuid=version.uuid,
+        principal_type="person",
+        principal_uuid=person.uuid,
+        channel="web",
+        form_data={},
+        idempotency_key=key,
+        materials=materials,
+    )
+    return case
+
+
 @pytest.fixture
 def wallet_license(version: Any, zhang: Any) -> Any:
     return license_in_wallet(version, zhang)
@@ -79,12 +102,7 @@ def test_a_license_stands_for_the_material(version: Any, zhang: Any, wallet_lice
     requirement = version.materials.get(name=CERTIFICATE)
     offers = reuse_offers(version, zhang)
     assert [x.identifier for x in offers[requirement.pk].licenses] == [wallet_license.identifier]
-    draft = draft_open(
-        actor=zhang.user,
-        version_uuid=version.uuid,
-        principal_type="person",
-        principal_uuid=zhang.uuid,
-    )
+    draft = _draft(version, zhang)
     with pytest.raises(ValidationFailed) as unknown:
         material_use_license(
             actor=zhang.user,
@@ -106,16 +124,7 @@ def test_a_license_stands_for_the_material(version: Any, zhang: Any, wallet_lice
     )
     assert used.stored_file.extension == "pdf"
     materials = [used.uuid, *uploads_for(version, zhang.user, skip=(CERTIFICATE,))]
-    case, _created = case_submit(
-        actor=zhang.user,
-        version_uuid=version.uuid,
-        principal_type="person",
-        principal_uuid=zhang.uuid,
-        channel="web",
-        form_data={},
-        idempotency_key="reuse-1",
-        materials=materials,
-    )
+    case = _submit(version, zhang, "reuse-1", materials)
     share = LicenseShare.objects.get()
     assert (share.license, share.department, share.case_number) == (
         wallet_license,
@@ -129,12 +138,7 @@ def test_a_revoked_license_is_not_offered(version: Any, zhang: Any, wallet_licen
     requirement = version.materials.get(name=CERTIFICATE)
     license_change(license=wallet_license, kind="revoke", reason="不再符合条件。", actor=None)
     assert reuse_offers(version, zhang)[requirement.pk].licenses == []
-    draft = draft_open(
-        actor=zhang.user,
-        version_uuid=version.uuid,
-        principal_type="person",
-        principal_uuid=zhang.uuid,
-    )
+    draft = _draft(version, zhang)
     with pytest.raises(ValidationFailed):
         material_use_license(
             actor=zhang.user,
@@ -155,12 +159,7 @@ def test_checked_materials_are_reused_and_counted(
     MaterialUpload.objects.filter(pk=earlier.pk).update(trust_grade="B")  # a clerk checked it
     assert [m.pk for m in reuse_offers(version, zhang)[application.pk].materials] == [earlier.pk]
     assert reuse_offers(version, yang)[application.pk].materials == []  # someone else's
-    draft = draft_open(
-        actor=zhang.user,
-        version_uuid=version.uuid,
-        principal_type="person",
-        principal_uuid=zhang.uuid,
-    )
+    draft = _draft(version, zhang)
     again = material_reuse(
         actor=zhang.user, draft=draft, requirement_uuid=application.uuid, upload_uuid=earlier.uuid
     )
@@ -170,12 +169,7 @@ def test_checked_materials_are_reused_and_counted(
         earlier,
         earlier.stored_file_id,
     )
-    yang_draft = draft_open(
-        actor=yang.user,
-        version_uuid=version.uuid,
-        principal_type="person",
-        principal_uuid=yang.uuid,
-    )
+    yang_draft = _draft(version, yang)
     with pytest.raises(ValidationFailed) as theirs:
         material_reuse(
             actor=yang.user,
@@ -184,16 +178,7 @@ def test_checked_materials_are_reused_and_counted(
             upload_uuid=earlier.uuid,
         )
     assert [e.code for e in theirs.value.errors] == ["reuse.no_material"]
-    case_submit(
-        actor=zhang.user,
-        version_uuid=version.uuid,
-        principal_type="person",
-        principal_uuid=zhang.uuid,
-        channel="web",
-        form_data={},
-        idempotency_key="second",
-        materials=[again.uuid],
-    )
+    _submit(version, zhang, "second", [again.uuid])
     [row] = material_reuse_report(clerk)
     assert (row.item_code, row.uploaded, row.from_licenses, row.reused, row.total) == (
         version.handling_item.handling_code,
@@ -211,27 +196,18 @@ def test_the_report_page_and_provenance(
     from django.test import Client
 
     requirement = version.materials.get(name=CERTIFICATE)
-    draft = draft_open(
-        actor=zhang.user,
-        version_uuid=version.uuid,
-        principal_type="person",
-        principal_uuid=zhang.uuid,
-    )
+    draft = _draft(version, zhang)
     used = material_use_license(
         actor=zhang.user,
         draft=draft,
         requirement_uuid=requirement.uuid,
         identifier=wallet_license.identifier,
     )
-    case, _created = case_submit(
-        actor=zhang.user,
-        version_uuid=version.uuid,
-        principal_type="person",
-        principal_uuid=zhang.uuid,
-        channel="web",
-        form_data={},
-        idempotency_key="reuse-page",
-        materials=[used.uuid, *uploads_for(version, zhang.user, skip=(CERTIFICATE,))],
+    case = _submit(
+        version,
+        zhang,
+        "reuse-page",
+        [used.uuid, *uploads_for(version, zhang.user, skip=(CERTIFICATE,))],
     )
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(clerk)

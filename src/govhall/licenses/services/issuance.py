@@ -11,7 +11,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from govhall.catalog.application_forms import form_schema_parse
 from govhall.core.audit import audit_record_create
 from govhall.core.counters import counter_next
 from govhall.core.errors import FieldError, ValidationFailed
@@ -20,6 +19,7 @@ from govhall.core.models import Department
 from govhall.core.outbox import event_publish
 from govhall.core.personal_data import KIND_ID_NUMBER, blind_index, encrypt
 from govhall.core.transactions import service_atomic
+from govhall.licenses.faces import face_checked
 from govhall.licenses.identifiers import IdentifierError, identifier_build
 from govhall.licenses.models import (
     HolderCodeType,
@@ -86,12 +86,9 @@ def license_checked(
         errors.append(
             FieldError("holder_name", "holder_name.length", gettext("2 to 200 characters."))
         )
-    cleaned = form_schema_parse(license_type.face_schema, prefix="face_schema").clean(face)
-    errors.extend(
-        FieldError(e.field.replace("form_data.", "face.", 1), e.code, e.message)
-        for e in cleaned.errors
-    )
-    return CheckedLicense(holder_code, holder_name, cleaned.values, errors)
+    values, face_errors = face_checked(license_type, face)
+    errors.extend(face_errors)
+    return CheckedLicense(holder_code, holder_name, values, errors)
 
 
 def _next_serial(issuer: Department, year: int) -> str:

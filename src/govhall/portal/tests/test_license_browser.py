@@ -26,6 +26,14 @@ PASSWORD = "Kaiyang-2026-secure"
 TIMEOUT_MS = 15_000
 
 
+def _sign_in_to_wallet(page: Any, base: str) -> None:
+    page.goto(f"{base}/account/sign-in/?next=/my/licenses/")
+    page.fill("#id_pw-identifier", "520102198505215178")
+    page.fill("#id_pw-password", PASSWORD)
+    page.press("#id_pw-password", "Enter")
+    page.wait_for_url(f"{base}/my/licenses/")
+
+
 def test_wallet_to_verification(
     live_server: Any, chromium: Any, food_license_type: Any, bureau: Any, seal: Any
 ) -> None:
@@ -43,11 +51,7 @@ def test_wallet_to_verification(
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     base = live_server.url
-    page.goto(f"{base}/account/sign-in/?next=/my/licenses/")
-    page.fill("#id_pw-identifier", "520102198505215178")
-    page.fill("#id_pw-password", PASSWORD)
-    page.press("#id_pw-password", "Enter")
-    page.wait_for_url(f"{base}/my/licenses/")
+    _sign_in_to_wallet(page, base)
     assert page.locator("main h2").first.inner_text() == "食品经营许可证"
     assert page.locator("main .state--valid").inner_text() == "有效"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -86,11 +90,7 @@ def test_wallet_pdf_qr_to_verification(
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     base = live_server.url
-    page.goto(f"{base}/account/sign-in/?next=/my/licenses/")
-    page.fill("#id_pw-identifier", "520102198505215178")
-    page.fill("#id_pw-password", PASSWORD)
-    page.press("#id_pw-password", "Enter")
-    page.wait_for_url(f"{base}/my/licenses/")
+    _sign_in_to_wallet(page, base)
     with page.expect_download() as download_info:
         page.locator(f'a[href="/my/licenses/{license.identifier}/pdf/"]').click()
     download = download_info.value
