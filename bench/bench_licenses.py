@@ -117,7 +117,7 @@ def main() -> None:
     from govhall.core import sm2
     from govhall.licenses.models import Seal
     from govhall.licenses.services.issuance import Holder, license_issue
-    from govhall.licenses.services.seals import seal_passphrase
+    from govhall.licenses.signers import passphrase as seal_passphrase
     from govhall.licenses.verification import license_verify
 
     department, license_type = prepare()

@@ -240,6 +240,13 @@ GOVHALL: dict[str, Any] = {
     "BLIND_INDEX_KEY": env("GOVHALL_BLIND_INDEX_KEY", INSECURE_DEVELOPMENT_BLIND_INDEX_KEY),
     # The passphrase that encrypts the private keys of electronic seals (at least 16 bytes).
     "SEAL_KEY_PASSPHRASE": env("GOVHALL_SEAL_KEY_PASSPHRASE", INSECURE_DEVELOPMENT_SEAL_PASSPHRASE),
+    # Who holds new seals' private keys (licenses.signers): "database" (encrypted with the
+    # passphrase above), "remote" (a signing server, 签名验签服务器, at SEAL_SIGNER_URL), or the
+    # dotted path of a class of your own.
+    "SEAL_SIGNER": env("GOVHALL_SEAL_SIGNER", "database"),
+    "SEAL_SIGNER_URL": env("GOVHALL_SEAL_SIGNER_URL", ""),
+    "SEAL_SIGNER_TOKEN": env("GOVHALL_SEAL_SIGNER_TOKEN", ""),
+    "SEAL_SIGNER_TIMEOUT": float(env("GOVHALL_SEAL_SIGNER_TIMEOUT", "5")),
 }
 
 # INSECURE development RSA key of the OpenID Connect provider (public in the repository);

@@ -41,9 +41,17 @@ class SealForm(forms.ModelForm):  # type: ignore[type-arg]
 @admin.register(Seal)
 class SealAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = SealForm
-    list_display = ("name", "department", "valid_from", "valid_until", "revoked_on", "key_sm3")
+    list_display = (
+        "name",
+        "department",
+        "valid_from",
+        "valid_until",
+        "revoked_on",
+        "signer",
+        "key_sm3",
+    )
     list_select_related = ("department",)
-    readonly_fields = ("key_sm3", "public_key_pem")
+    readonly_fields = ("key_sm3", "public_key_pem", "signer", "key_reference")
     search_fields = ("name", "department__name", "key_sm3")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
@@ -54,7 +62,16 @@ class SealAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # An existing seal keeps its key and validity; it can only be revoked.
         if obj is not None:
-            return ("department", "name", "valid_from", "valid_until", "key_sm3", "public_key_pem")
+            return (
+                "department",
+                "name",
+                "valid_from",
+                "valid_until",
+                "signer",
+                "key_reference",
+                "key_sm3",
+                "public_key_pem",
+            )
         return ()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

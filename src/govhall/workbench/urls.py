@@ -27,6 +27,7 @@ urlpatterns = [
     path("licenses/<str:identifier>/pdf/", license_office.license_file, name="license_file"),
     path("reports/material-reuse/", reports.material_reuse, name="report_reuse"),
     path("window/", window.window_start, name="window"),
+    path("window/register/", window.window_register, name="window_register"),
     path(
         "window/<uuid:version_uuid>/<uuid:person_uuid>/",
         window.window_apply,

@@ -1,11 +1,12 @@
 """Window intake (窗口收件): a clerk takes a walk-in applicant's application in the same system.
 
 First the clerk checks the applicant's identity document and enters the ID number with the
-item; the applicant must be registered (identity). Then one page holds the application form of
-the guide version and a file input per material: what the clerk enters is kept as the clerk's
-draft for that applicant, files are stored as they are uploaded, and submitting creates the
-case through ``case_submit(..., at_window=True)`` — the same rules as online, channel
-``window`` — and opens it in the workbench, where it can be accepted at once.
+item. A walk-in who has no account yet is registered on the spot (name as on the document and a
+mobile number; no password — they sign in later with an SMS code). Then one page holds the
+application form of the guide version and a file input per material: what the clerk enters is
+kept as the clerk's draft for that applicant, files are stored as they are uploaded, and
+submitting creates the case through ``case_submit(..., at_window=True)`` — the same rules as
+online, channel ``window`` — and opens it in the workbench, where it can be accepted at once.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from govhall.core.errors import DomainError, FieldError, ValidationFailed, error
 from govhall.core.identifiers import check_id_number
 from govhall.identity.models import Person
 from govhall.identity.selectors import person_find_by_id_number
+from govhall.identity.services import person_register
 from govhall.workbench.access import staff_user, workbench_page
 
 #: At most this many items in the choice (a department's own items are far fewer).
@@ -48,13 +50,15 @@ def window_start(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     id_number = request.GET.get("id_number", "").strip()
     chosen = request.GET.get("version", "")
+    unregistered = False
     if "id_number" in request.GET:
         check = check_id_number(id_number)
         if check.errors:
             errors["id_number"] = str(check.errors[0].message)
         person = None if check.errors else person_find_by_id_number(check.value)
         if not check.errors and person is None:
-            errors["id_number"] = _("No such person: register the applicant first.")
+            unregistered = True
+            errors["id_number"] = _("No account has this ID number: register the applicant below.")
         version = next((v for v in versions if str(v.uuid) == chosen), None)
         if version is None:
             errors["version"] = _("Choose an item this window takes.")
@@ -62,6 +66,21 @@ def window_start(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(
                 reverse("workbench:window_apply", args=[version.uuid, person.uuid])
             )
+    return _start_page(
+        request, versions, id_number, chosen, errors, unregistered=unregistered, register={}
+    )
+
+
+def _start_page(
+    request: HttpRequest,
+    versions: list[ItemVersion],
+    id_number: str,
+    chosen: str,
+    errors: dict[str, str],
+    *,
+    unregistered: bool,
+    register: dict[str, Any],
+) -> HttpResponse:
     return render(
         request,
         "workbench/window_start.html",
@@ -71,9 +90,54 @@ def window_start(request: HttpRequest) -> HttpResponse:
             "id_number": id_number,
             "chosen": chosen,
             "errors": errors,
+            "unregistered": unregistered,
+            "register": register,
         },
         status=400 if errors else 200,
     )
+
+
+@workbench_page
+@require_http_methods(["POST"])
+def window_register(request: HttpRequest) -> HttpResponse:
+    """Register a walk-in applicant whose identity document the clerk checked, then go on to
+    the application (or back to the first step without a chosen item)."""
+    user = staff_user(request)
+    id_number = request.POST.get("id_number", "").strip()
+    chosen = request.POST.get("version", "")
+    fields = {key: request.POST.get(key, "").strip() for key in ("name", "mobile")}
+    try:
+        person = person_register(
+            name=fields["name"],
+            id_number=id_number,
+            mobile=fields["mobile"],
+            password=None,
+            actor=user,
+        )
+    except ValidationFailed as error:
+        return _start_page(
+            request,
+            list(window_versions(user)[:MAX_ITEMS]),
+            id_number,
+            chosen,
+            {"register": "1"},
+            unregistered=True,
+            register={**fields, "errors": {e.field: str(e.message) for e in error.errors}},
+        )
+    messages.success(
+        request,
+        _("%(name)s is registered; they can sign in with an SMS code to their mobile number.")
+        % {"name": person.name},
+    )
+    try:
+        version = window_versions(user).filter(uuid=uuid.UUID(chosen)).first()
+    except ValueError:
+        version = None
+    if version is None:
+        return HttpResponseRedirect(
+            reverse("workbench:window") + "?" + urlencode({"id_number": id_number})
+        )
+    return HttpResponseRedirect(reverse("workbench:window_apply", args=[version.uuid, person.uuid]))
 
 
 def _applicant(person_uuid: uuid.UUID) -> Person:

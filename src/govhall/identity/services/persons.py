@@ -87,7 +87,7 @@ def person_register(
     name: str,
     id_number: str,
     mobile: str,
-    password: str,
+    password: str | None,
     social_security: str = "",
     actor: Actor = None,
 ) -> Person:
@@ -98,7 +98,9 @@ def person_register(
     ``mobile.format|duplicate``, ``social_security.format|duplicate``, ``password.weak``); on
     any problem nothing is created. The social security number is optional. A
     15-digit legacy ID number is upgraded to 18 digits. ``actor`` is the staff member who
-    registers someone at a window; without one, the new account is the actor.
+    registers someone at a window; without one, the new account is the actor. ``password``
+    ``None`` (a walk-in registered at a window) leaves the account without one: its holder
+    signs in with an SMS code to the mobile number given.
     """
     errors = ErrorCollector()
     name = " ".join(name.split())
@@ -111,7 +113,8 @@ def person_register(
     if mobile_error is not None:
         errors.extend([mobile_error])
     try:
-        validate_password(password, user=User(username="", first_name=name))
+        if password is not None:
+            validate_password(password, user=User(username="", first_name=name))
     except ValidationError as error:
         errors.add("password", "password.weak", " ".join(str(m) for m in error.messages))
     social_security = personal_data.normalize(social_security, kind=KIND_SOCIAL_SECURITY)
@@ -170,6 +173,7 @@ def person_register(
                     "id_number": person.id_number_masked,
                     "mobile": person.mobile_masked,
                     "assurance_level": person.assurance_level,
+                    "with_password": password is not None,
                 },
             )
     except IntegrityError:

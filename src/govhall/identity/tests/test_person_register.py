@@ -98,6 +98,7 @@ def test_register_is_audited_with_masked_values_only() -> None:
         "id_number": "5201**********123X",
         "mobile": "139****5678",
         "assurance_level": 0,
+        "with_password": True,
     }
 
 

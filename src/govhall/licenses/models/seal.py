@@ -18,7 +18,20 @@ class Seal(PublicModel):
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="seals"
     )
     name = models.CharField(_("name"), max_length=100)
-    private_key_pem = models.TextField(_("private key (encrypted PEM)"), editable=False)
+    private_key_pem = models.TextField(
+        _("private key (encrypted PEM)"),
+        blank=True,
+        editable=False,
+        help_text=_("Empty when a signing device or server holds the key."),
+    )
+    signer = models.CharField(
+        _("held by"),
+        max_length=200,
+        default="database",
+        editable=False,
+        help_text=_("Which signer holds the private key (GOVHALL_SEAL_SIGNER when created)."),
+    )
+    key_reference = models.CharField(_("key reference"), max_length=200, blank=True, editable=False)
     public_key_pem = models.TextField(_("public key (PEM)"), editable=False)
     key_sm3 = models.CharField(
         _("public key fingerprint (SM3)"), max_length=64, unique=True, editable=False

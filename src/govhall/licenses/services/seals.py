@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext
 
@@ -16,12 +15,9 @@ from govhall.core.models import Department
 from govhall.core.transactions import service_atomic
 from govhall.licenses.models import Seal
 from govhall.licenses.seal_image import seal_image_svg
+from govhall.licenses.signers import SignerUnavailable, configured_signer_name, signer
 
 MAX_VALIDITY_YEARS = 10
-
-
-def seal_passphrase() -> bytes:
-    return str(settings.GOVHALL["SEAL_KEY_PASSPHRASE"]).encode()
 
 
 def seal_problems(
@@ -55,7 +51,8 @@ def seal_create(
     problems = seal_problems(name=name, valid_from=valid_from, valid_until=valid_until)
     if problems:
         raise ValidationFailed(problems)
-    keys = sm2.generate(seal_passphrase())
+    signer_name = configured_signer_name()
+    keys = signer(signer_name).generate(label=f"{department.credit_code} {name}")
     with service_atomic():
         seal = Seal.objects.create(
             department=department,
@@ -63,6 +60,8 @@ def seal_create(
             private_key_pem=keys.private_pem.decode(),
             public_key_pem=keys.public_pem.decode(),
             key_sm3=sm3_hex(keys.public_pem),
+            signer=signer_name,
+            key_reference=keys.reference,
             valid_from=valid_from,
             valid_until=valid_until,
             image_svg=seal_image_svg(department_name=department.name, seal_name=name),
@@ -78,6 +77,7 @@ def seal_create(
                 "key_sm3": seal.key_sm3,
                 "valid_from": valid_from.isoformat(),
                 "valid_until": valid_until.isoformat(),
+                "signer": signer_name,
             },
         )
     return seal
@@ -102,6 +102,19 @@ def seal_for_signing(department: Department, on: datetime.date) -> Seal:
 
 
 def seal_sign(seal: Seal, message: bytes) -> bytes:
-    return sm2.sign(
-        message, private_pem=seal.private_key_pem.encode(), passphrase=seal_passphrase()
-    )
+    """The seal's SM2-with-SM3 signature of ``message``, made by whoever holds its key. A
+    signature from outside (a device or server) is checked against the seal's public key
+    before it is used (``SignerUnavailable`` otherwise); the database signer's key and public
+    key were made together, and checking would halve the signing rate."""
+    signature = signer(seal.signer).sign(seal, message)
+    if seal.signer == "database":
+        return signature
+    try:
+        good = sm2.verify(message, signature, public_pem=seal.public_key_pem.encode())
+    except sm2.SM2Error:
+        good = False
+    if not good:
+        raise SignerUnavailable(
+            gettext("The signature made for seal %(seal)s does not verify.") % {"seal": seal.name}
+        )
+    return signature

@@ -34,7 +34,8 @@ def test_the_start_page_checks_the_id_number_and_the_item(
     assert "The check character of the ID number is wrong." in html(wrong)
     unknown = client.get(START, {"id_number": "520102199002086284", "version": str(version.uuid)})
     assert unknown.status_code == 400
-    assert "register the applicant first" in html(unknown)
+    assert "register the applicant below" in html(unknown)
+    assert 'action="/workbench/window/register/"' in html(unknown)
     no_item = client.get(START, {"id_number": "522522194403151231", "version": ""})
     assert "Choose an item this window takes." in html(no_item)
     found = client.get(START, {"id_number": "522522194403151231", "version": str(version.uuid)})
@@ -104,3 +105,46 @@ def test_the_applicant_cannot_open_the_window_pages(
 ) -> None:
     assert signed_in(zhang.user).get(START).status_code == 403
     assert signed_in(zhang.user).get(_apply_url(version, zhang)).status_code == 403
+
+
+def test_a_walk_in_without_an_account_is_registered_at_the_window(
+    signed_in: Any, clerk: Any, version: Any
+) -> None:
+    from govhall.core.models import AuditRecord
+    from govhall.identity.models import Person
+
+    client = signed_in(clerk)
+    register = "/workbench/window/register/"
+    bad = client.post(
+        register,
+        {
+            "id_number": "520102199002086284",
+            "version": str(version.uuid),
+            "name": "杨",
+            "mobile": "1390851",
+        },
+    )
+    assert bad.status_code == 400
+    page = html(bad)
+    assert "A name has 2 to 50 characters." in page and 'value="杨"' in page
+    assert Person.objects.filter(name="杨丽").count() == 0
+    done = client.post(
+        register,
+        {
+            "id_number": "520102199002086284",
+            "version": str(version.uuid),
+            "name": "杨丽",
+            "mobile": "13908512345",
+        },
+    )
+    person = Person.objects.get(name="杨丽")
+    assert done.status_code == 302 and done["Location"] == _apply_url(version, person)
+    assert person.user.has_usable_password() is False  # signs in with an SMS code
+    record = AuditRecord.objects.get(action="identity.person.register")
+    assert (record.actor_id, record.data["with_password"]) == (clerk.pk, False)
+    again = client.post(
+        register,
+        {"id_number": "520102199002086284", "version": "", "name": "杨丽", "mobile": "13908512346"},
+    )
+    assert again.status_code == 400  # the ID number is taken now
+    assert Person.objects.filter(name="杨丽").count() == 1
