@@ -82,6 +82,14 @@ for entry in "${databases[@]}"; do
     run "$OTHER_LIMIT" "case lifecycles ($name)" env DATABASE_URL="$url" "$PY" bench/bench_cases.py
     run "$IDENTITY_LIMIT" "identity ($name)" env DATABASE_URL="$url" "$PY" bench/bench_identity.py
     run "$IMPORT_LIMIT" "case queue at 1M cases ($name)" env DATABASE_URL="$url" "$PY" bench/bench_case_queue.py
+    run "$OTHER_LIMIT" "licenses and signatures ($name)" \
+        env DATABASE_URL="$url" "$PY" bench/bench_licenses.py
+    run "$OTHER_LIMIT" "legacy license import ($name)" \
+        env DATABASE_URL="$url" "$PY" bench/bench_license_import.py
+    # Filling the library to 1,000,000 licenses takes 11 (SQLite) to 25 (PostgreSQL) minutes
+    # the first time; later runs reuse the rows.
+    run "$IMPORT_LIMIT" "wallet at 1M licenses, PDF, archive ($name)" \
+        env DATABASE_URL="$url" "$PY" bench/bench_wallet.py
     if [ -f bench/bench_oidc.py ]; then
         run "$OTHER_LIMIT" "OIDC code exchanges ($name)" \
             env DATABASE_URL="$url" "$PY" bench/bench_oidc.py

@@ -35,6 +35,7 @@ class DemoType:
     validity_years: int | None
     base_codes: tuple[str, ...]
     face: dict[str, Any]
+    layout: str = "certificate"
 
 
 TYPES = (
@@ -77,6 +78,7 @@ TYPES = (
                 {"name": "household_size", "type": "integer", "label": "保障人口", "min": 1},
             ]
         },
+        layout="card",
     ),
 )
 
@@ -104,6 +106,7 @@ def demo_licenses_load(departments: dict[str, Department]) -> list[str]:
                 "holder_kind": entry.holder_kind,
                 "validity_years": entry.validity_years,
                 "face_schema": entry.face,
+                "layout": entry.layout,
             },
         )
         license_type.items.set(BaseItem.objects.filter(base_code__in=entry.base_codes))

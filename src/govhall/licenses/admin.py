@@ -101,6 +101,7 @@ class LicenseTypeForm(forms.ModelForm):  # type: ignore[type-arg]
             "defining_authority",
             "holder_kind",
             "validity_years",
+            "layout",
             "face_schema",
             "items",
         )
@@ -124,7 +125,14 @@ class LicenseTypeForm(forms.ModelForm):  # type: ignore[type-arg]
 @admin.register(LicenseType)
 class LicenseTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = LicenseTypeForm
-    list_display = ("name", "type_code", "defining_authority", "holder_kind", "validity_years")
+    list_display = (
+        "name",
+        "type_code",
+        "defining_authority",
+        "holder_kind",
+        "validity_years",
+        "layout",
+    )
     search_fields = ("name", "type_code")
     filter_horizontal = ("items",)
 

@@ -30,7 +30,13 @@ from govhall.catalog.form_pages import Answer, answers_shown
 from govhall.core.crypto import sm3_hex
 from govhall.core.documents import html_to_pdf
 from govhall.core.personal_data import decrypt
-from govhall.licenses.models import HolderCodeType, License, LicenseChange, LicenseChangeKind
+from govhall.licenses.models import (
+    HolderCodeType,
+    License,
+    LicenseChange,
+    LicenseChangeKind,
+    LicenseLayout,
+)
 from govhall.licenses.seal_image import seal_image_svg
 
 #: The watermark across a license that is not current.
@@ -62,7 +68,15 @@ def license_pdf_name(license: License, *, today: datetime.date | None = None) ->
         .first()
     )
     fingerprint = sm3_hex(
-        "\n".join((str(settings.SITE_URL), license.payload, latest or "", license.status)).encode()
+        "\n".join(
+            (
+                str(settings.SITE_URL),
+                license.payload,
+                latest or "",
+                license.status,
+                _layout(license),
+            )
+        ).encode()
     )[:16]
     expired = "-expired" if _expired(license, day) else ""
     return f"licenses/pdf/{license.identifier}/r{license.revision}{expired}-{fingerprint}.pdf"
@@ -83,6 +97,11 @@ def holder_code_shown(license: License) -> str:
 def _qr_svg(url: str) -> SafeString:
     # Error correction M and a quiet zone of 4 modules: what phone scanners expect.
     return mark_safe(segno.make(url, error="m").svg_inline(scale=3, border=4))  # noqa: S308
+
+
+def _layout(license: License) -> str:
+    layout = str(license.license_type.layout)
+    return layout if layout in LicenseLayout.values else LicenseLayout.CERTIFICATE
 
 
 def license_pdf_render(license: License, *, today: datetime.date | None = None) -> bytes:
@@ -109,7 +128,7 @@ def license_pdf_render(license: License, *, today: datetime.date | None = None) 
         "verification_url": url,
     }
     with translation.override("zh-hans"):
-        html = render_to_string("licenses/license_pdf.html", context)
+        html = render_to_string(f"licenses/layouts/{_layout(license)}.html", context)
     return html_to_pdf(html)
 
 

@@ -10,6 +10,7 @@ from govhall.licenses.models.imports import (
 from govhall.licenses.models.license import (
     HolderCodeType,
     License,
+    LicenseLayout,
     LicenseOrigin,
     LicenseStatus,
     LicenseType,
@@ -26,6 +27,7 @@ __all__ = [
     "LicenseChangeKind",
     "LicenseImport",
     "LicenseImportStatus",
+    "LicenseLayout",
     "LicenseOrigin",
     "LicenseSerialCounter",
     "LicenseShare",

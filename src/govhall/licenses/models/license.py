@@ -14,6 +14,13 @@ TOKEN_MAX_LENGTH = 255
 INDEX_LENGTH = 64
 
 
+class LicenseLayout(models.TextChoices):
+    """How a license of the type is laid out as a document (licenses/templates/licenses/layouts)."""
+
+    CERTIFICATE = "certificate", _("Certificate (A4 portrait)")
+    CARD = "card", _("Card (A6 landscape)")
+
+
 class LicenseType(PublicModel):
     """A kind of license: its code (defining authority's credit code + 3 digits), the face
     fields (照面) as a form schema, the validity and the items whose grant issues it."""
@@ -29,6 +36,12 @@ class LicenseType(PublicModel):
     )
     validity_years = models.PositiveSmallIntegerField(
         _("validity (years)"), null=True, blank=True, help_text=_("Empty: long-term (长期).")
+    )
+    layout = models.CharField(
+        _("layout"),
+        max_length=16,
+        choices=LicenseLayout.choices,
+        default=LicenseLayout.CERTIFICATE,
     )
     holder_kind = models.CharField(
         _("holder"),

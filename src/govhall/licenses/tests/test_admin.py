@@ -48,6 +48,7 @@ def test_a_license_types_code_and_face_schema_are_checked(admin_client: Client) 
         "defining_authority": "国家市场监督管理总局",
         "holder_kind": "organization",
         "validity_years": "5",
+        "layout": "certificate",
         "face_schema": '{"fields": [{"name": "x", "type": "colour"}]}',
     }
     refused = admin_client.post("/admin/licenses/licensetype/add/", form | {"type_code": "123"})

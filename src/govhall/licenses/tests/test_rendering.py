@@ -97,3 +97,22 @@ def test_expired_and_endorsed(food_license_type: Any, bureau: Any, seal: Any) ->
     after = license.valid_until + datetime.timedelta(days=1)
     assert "-expired-" in license_pdf_name(endorsed, today=after)
     assert "已过期" in pdf_page_text(license_pdf(endorsed, today=after))
+
+
+@override_settings(SITE_URL="https://zwfw.guizhou.gov.cn")
+def test_the_card_layout(food_license_type: Any, bureau: Any, seal: Any, tmp_path: Path) -> None:
+    """A type laid out as a card (卡证) renders on one A6 landscape page with its QR code."""
+    food_license_type.layout = "card"
+    food_license_type.save(update_fields=["layout"])
+    license = _issue(food_license_type, bureau)
+    pdf = license_pdf(license, today=DAY)
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        assert len(document) == 1
+        width, height = document[0].get_size()
+        document[0].render(scale=3).to_pil().save(tmp_path / "card.png")
+    finally:
+        document.close()
+    assert (round(width * 25.4 / 72), round(height * 25.4 / 72)) == (148, 105)
+    assert "开阳县紫江小厨餐饮店" in pdf_page_text(pdf)
+    assert pdf_qr_texts(pdf) == [verification_url(license)]
