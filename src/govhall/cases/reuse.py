@@ -3,9 +3,14 @@
 grade A or B checked within the reuse period — and how often materials were reused rather
 than uploaded, per item.
 
-"Still valid" for an earlier material means: of grade A (an electronic license's PDF) or B
-(checked against the original by a clerk), for a requirement of the same name, and supplied
-within ``GOVHALL["MATERIAL_REUSE_DAYS"]`` (default 365) days. Grade C (an applicant's own
+"Still valid" for an earlier material means: an original upload (not itself a reuse, not a
+license's PDF — the license is offered itself) of grade A or B (checked against the original by
+a clerk), for a requirement of the same name, supplied within ``GOVHALL["MATERIAL_REUSE_DAYS"]``
+(default 365) days.
+
+Only applicants whose identity is verified (assurance L2 or more) are offered anything, and
+only they (or a clerk at a window, who saw the document) may use it: the wallet is found by
+the ID number, and an unverified account may have typed someone else's. Grade C (an applicant's own
 upload nobody checked) and D (a pledge) are never offered again.
 """
 
@@ -20,10 +25,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from govhall.cases.models import MaterialSourceKind, MaterialUpload
+from govhall.cases.services.submission import may_take_at_window
 from govhall.catalog.models import ItemVersion, MaterialRequirement
 from govhall.core.scoping import StaffScope
 from govhall.identity.acting import PRINCIPAL_PERSON
-from govhall.identity.models import Organization, Person, User
+from govhall.identity.models import AssuranceLevel, Organization, Person, User
 from govhall.licenses.models import License, TrustGrade
 from govhall.licenses.selectors import current_licenses
 
@@ -64,6 +70,9 @@ def earlier_materials(
             applicant,
             requirement__name__in=names,
             trust_grade__in=REUSABLE_GRADES,
+            # Only originals: a reused copy would restart the period, and a license's PDF is
+            # offered as the license itself (checked again when used).
+            source=MaterialSourceKind.UPLOAD,
             created_at__gte=since,
         )
         .select_related("requirement", "stored_file", "case")
@@ -71,11 +80,20 @@ def earlier_materials(
     )
 
 
+def may_reuse(actor: User, version: ItemVersion) -> bool:
+    """Whether ``actor`` may be offered and use what an applicant already has: a person whose
+    identity is verified (L2+), or staff taking the item's applications at a window."""
+    level = Person.objects.filter(user=actor).values_list("assurance_level", flat=True).first()
+    if level is not None and level >= AssuranceLevel.L2:
+        return True
+    return may_take_at_window(actor, version)
+
+
 def reuse_offers(
     version: ItemVersion, principal: Person | Organization | None
 ) -> dict[int, Offers]:
     """For each requirement of ``version`` the applicant is asked for: what they could use
-    instead of an upload (two queries for the whole page)."""
+    instead of an upload (two queries for the whole page). The caller checks ``may_reuse``."""
     requirements = list(version.materials.all())
     offers = {r.pk: Offers() for r in requirements}
     if principal is None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext, gettext_lazy
 from govhall.core import sm2
 from govhall.core.personal_data import PersonalDataError
 from govhall.licenses.identifiers import IdentifierError, identifier_parse
-from govhall.licenses.models import License, LicenseChange, LicenseStatus
+from govhall.licenses.models import License, LicenseChange, LicenseStatus, Seal
 from govhall.licenses.payload import license_payload
 from govhall.licenses.services.lifecycle import change_payload, status_after
 
@@ -92,14 +92,26 @@ def _authenticity_problems(license: License) -> list[Problem]:
     problems.extend(_change_problems(license))
     # Legacy stock is signed on import, after its issue: the seal must be valid that day.
     signed_on = license.signed_on or license.issued_on
-    sealed_in_time = seal.valid_from <= signed_on <= seal.valid_until and (
-        seal.revoked_on is None or seal.revoked_on > signed_on
-    )
-    if not sealed_in_time:
+    if not _sealed_by_issuer(seal, license, signed_on):
         problems.append(
-            Problem("seal", gettext("The seal was not valid on the day the license was issued."))
+            Problem(
+                "seal",
+                gettext(
+                    "The seal is not the issuing authority's, or was not valid on the day it "
+                    "signed."
+                ),
+            )
         )
     return problems
+
+
+def _sealed_by_issuer(seal: Seal, license: License, day: datetime.date) -> bool:
+    """A seal speaks for its own department only, and only within its validity."""
+    return (
+        seal.department_id == license.issuer_id
+        and seal.valid_from <= day <= seal.valid_until
+        and (seal.revoked_on is None or seal.revoked_on > day)
+    )
 
 
 def _change_problems(license: License) -> list[Problem]:
@@ -118,10 +130,14 @@ def _change_problems(license: License) -> list[Problem]:
             until=change.until.isoformat() if change.until else "",
             related=change.related_identifier,
         )
-        signed = change.payload == expected and sm2.verify(
-            expected.encode(),
-            bytes(change.signature),
-            public_pem=change.seal.public_key_pem.encode(),
+        signed = (
+            change.payload == expected
+            and _sealed_by_issuer(change.seal, license, change.occurred_on)
+            and sm2.verify(
+                expected.encode(),
+                bytes(change.signature),
+                public_pem=change.seal.public_key_pem.encode(),
+            )
         )
         if not signed:
             return [Problem("change", gettext("A recorded change of the license is not signed."))]

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from govhall.cases.models.case import OPEN_CASE_STATES
 from govhall.cases.selectors import my_cases
 from govhall.core.errors import Conflict, ValidationFailed
 from govhall.core.models import Department
-from govhall.identity.models import Person, User
+from govhall.identity.models import AssuranceLevel, Person, User
 from govhall.identity.selectors import person_for_user
 from govhall.licenses.models import License, LicenseShare
 from govhall.licenses.rendering import license_pdf
@@ -40,8 +41,18 @@ def _person(request: HttpRequest) -> Person:
     return person
 
 
+def verified(person: Person) -> bool:
+    """The wallet is found by the ID number: only an account whose identity was verified
+    (L2: checked against the population source, or more) may open it — an unverified one may
+    have typed someone else's number."""
+    return person.assurance_level >= AssuranceLevel.L2
+
+
 def _license(request: HttpRequest, identifier: str) -> License:
-    license = wallet_license(_person(request), identifier)
+    person = _person(request)
+    if not verified(person):
+        raise PermissionDenied(_("Verify your identity (real-name level L2) to use your licenses."))
+    license = wallet_license(person, identifier)
     if license is None:
         raise Http404(_("No such license in your wallet."))
     return license
@@ -51,6 +62,8 @@ def _license(request: HttpRequest, identifier: str) -> License:
 @require_safe
 def my_licenses(request: HttpRequest) -> HttpResponse:
     person = _person(request)
+    if not verified(person):
+        return render(request, "portal/my_licenses.html", {"rows": [], "unverified": True})
     today = timezone.localdate()
     now = timezone.now()
     licenses = list(wallet(person)[:PAGE])

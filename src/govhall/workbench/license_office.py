@@ -15,17 +15,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from govhall.catalog.application_forms import form_schema_parse
 from govhall.catalog.form_pages import form_rows, form_values_posted
-from govhall.core.errors import Conflict, FieldError, ValidationFailed
+from govhall.core.errors import DomainError, FieldError, ValidationFailed
 from govhall.core.models import Department
 from govhall.core.scoping import StaffScope
 from govhall.identity.models import User
@@ -41,6 +43,7 @@ from govhall.licenses.rendering import face_lines, holder_code_shown, license_pd
 from govhall.licenses.services.issuance import Holder, license_issue
 from govhall.licenses.services.lifecycle import CHANGES, license_change
 from govhall.licenses.services.replacement import license_replace
+from govhall.licenses.services.shares import license_read
 from govhall.licenses.verification import license_verify
 from govhall.workbench.access import staff_page, staff_user
 
@@ -161,8 +164,16 @@ def license_new(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationFailed as error:
                 errors = error.errors
-            except Conflict as error:
+            except DomainError as error:  # no seal valid today, the signing device down
                 errors = [FieldError("issuer", "issuer.seal", str(error.detail))]
+            except IntegrityError:  # the same number entered twice at the same moment
+                errors = [
+                    FieldError(
+                        "number",
+                        "number.duplicate",
+                        _("A license of this type with this number is already in the library."),
+                    )
+                ]
             else:
                 messages.success(request, _("The license was issued and signed."))
                 return HttpResponseRedirect(reverse("workbench:license", args=[license.identifier]))
@@ -227,11 +238,13 @@ def license_page(request: HttpRequest, identifier: str) -> HttpResponse:
                 raise ValidationFailed([FieldError("do", "do.unknown", _("Unknown action."))])
         except ValidationFailed as error:
             errors = error.errors
-        except Conflict as error:
+        except DomainError as error:  # the status forbids it, no seal, the device down
             errors = [FieldError("do", "do.conflict", str(error.detail))]
         else:
             messages.success(request, _("The change was signed and recorded."))
             return HttpResponseRedirect(reverse("workbench:license", args=[changed.identifier]))
+    if request.method == "GET":
+        license_read(license=license, actor=user, what="record")
     allowed = {kind for kind, (sources, _target) in CHANGES.items() if license.status in sources}
     return render(
         request,
@@ -257,8 +270,13 @@ def license_page(request: HttpRequest, identifier: str) -> HttpResponse:
 @staff_page(ISSUE)
 @require_safe
 def license_file(request: HttpRequest, identifier: str) -> HttpResponse:
-    license = _license(request, identifier)
+    license = license_read(
+        license=_license(request, identifier), actor=staff_user(request), what="pdf"
+    )
     response = HttpResponse(license_pdf(license), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{license.number}.pdf"'
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=False, filename=f"{license.number}.pdf")
+        or "inline"
+    )
     response["Cache-Control"] = "private, no-store"
     return response

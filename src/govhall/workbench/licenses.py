@@ -9,6 +9,7 @@ import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -67,6 +68,9 @@ def shared_license_pdf(request: HttpRequest, share_uuid: uuid.UUID) -> HttpRespo
     share = _share(request, share_uuid)
     license = shared_license_read(share=share, actor=request.user, what="pdf")
     response = HttpResponse(license_pdf(license), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{license.number}.pdf"'
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=False, filename=f"{license.number}.pdf")
+        or "inline"
+    )
     response["Cache-Control"] = "private, no-store"
     return response

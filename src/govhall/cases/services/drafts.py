@@ -30,7 +30,7 @@ from govhall.core.audit import audit_record_create
 from govhall.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from govhall.core.transactions import service_atomic
 from govhall.identity.acting import acting_as_resolve
-from govhall.identity.models import User
+from govhall.identity.models import Person, User
 from govhall.licenses.models import TrustGrade
 
 MAX_FILE_NAME = 200
@@ -142,6 +142,13 @@ def draft_requirement(
     return requirement
 
 
+def scanned_at_window(actor: User, draft: ApplicationDraft) -> bool:
+    """A clerk scanning a walk-in's document has the original in hand (trust grade B); a
+    member of staff applying for themself online does not."""
+    own = Person.objects.filter(user=actor).values_list("uuid", flat=True).first()
+    return draft.principal_uuid != own and may_take_at_window(actor, draft.version)
+
+
 def material_upload(
     *, actor: User, draft: ApplicationDraft, requirement_uuid: uuid.UUID, uploaded: UploadedFile
 ) -> MaterialUpload:
@@ -156,8 +163,7 @@ def material_upload(
             stored_file=stored,
             file_name=name,
             draft=draft,
-            # A clerk scanning at the window has the original in hand (trust grade B).
-            trust_grade=TrustGrade.B if may_take_at_window(actor, draft.version) else TrustGrade.C,
+            trust_grade=TrustGrade.B if scanned_at_window(actor, draft) else TrustGrade.C,
         )
         audit_record_create(
             actor=actor,

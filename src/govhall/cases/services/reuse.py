@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from govhall.archive.services.files import stored_file_put
 from govhall.cases.models import ApplicationDraft, MaterialSourceKind, MaterialUpload
-from govhall.cases.reuse import earlier_materials, principal_for
+from govhall.cases.reuse import earlier_materials, may_reuse, principal_for
 from govhall.cases.services.drafts import MAX_FILE_NAME, draft_requirement
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import FieldError, ValidationFailed
@@ -35,11 +35,20 @@ def _refused(code: str, message: str) -> ValidationFailed:
     return ValidationFailed([FieldError("reuse", code, message)])
 
 
+def _check_may_reuse(actor: User, draft: ApplicationDraft) -> None:
+    if not may_reuse(actor, draft.version):
+        raise _refused(
+            "reuse.identity",
+            gettext("Verify your identity (real-name level L2) before using what you have."),
+        )
+
+
 def material_use_license(
     *, actor: User, draft: ApplicationDraft, requirement_uuid: uuid.UUID, identifier: str
 ) -> MaterialUpload:
     """Use the applicant's license ``identifier`` for the requirement (免提交)."""
     requirement = draft_requirement(actor, draft, requirement_uuid)
+    _check_may_reuse(actor, draft)
     principal = principal_for(draft.principal_type, draft.principal_uuid)
     license = (
         current_licenses(principal, [requirement.license_type_code])
@@ -94,6 +103,7 @@ def material_reuse(
 ) -> MaterialUpload:
     """Use an earlier material of the same applicant (grade A or B, within the period)."""
     requirement = draft_requirement(actor, draft, requirement_uuid)
+    _check_may_reuse(actor, draft)
     principal = principal_for(draft.principal_type, draft.principal_uuid)
     earlier = (
         earlier_materials(principal, [requirement.name]).filter(uuid=upload_uuid).first()

@@ -377,16 +377,29 @@ CASE_SHARE_DAYS = 90
 
 def licenses_share_with_case(case: Case, uploads: list[MaterialUpload], actor: User) -> None:
     """On submission: the department may read each license used as a material, for the case
-    (part of the submission's transaction)."""
-    identifiers = {u.license_identifier for u in uploads if u.source == MaterialSourceKind.LICENSE}
-    if not identifiers:
+    (part of the submission's transaction). A license no longer valid since it was chosen is
+    reported at its material (``materials.license_not_current``) and nothing is submitted."""
+    used = {u.license_identifier: u for u in uploads if u.source == MaterialSourceKind.LICENSE}
+    if not used:
         return
-    for license in License.objects.filter(identifier__in=identifiers):
-        license_share(
-            license=license,
-            department=case.department,
-            purpose=gettext("Material of case %(number)s") % {"number": case.number},
-            days=CASE_SHARE_DAYS,
-            actor=actor,
-            case_number=case.number,
-        )
+    for license in License.objects.filter(identifier__in=used):
+        try:
+            license_share(
+                license=license,
+                department=case.department,
+                purpose=gettext("Material of case %(number)s") % {"number": case.number},
+                days=CASE_SHARE_DAYS,
+                actor=actor,
+                case_number=case.number,
+            )
+        except Conflict as error:
+            requirement = used[license.identifier].requirement
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        f"materials.{requirement.uuid}",
+                        "materials.license_not_current",
+                        str(error.detail),
+                    )
+                ]
+            ) from error

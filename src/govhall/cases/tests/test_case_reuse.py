@@ -25,6 +25,7 @@ from govhall.licenses.models import LicenseShare, LicenseType
 from govhall.licenses.services.issuance import Holder, license_issue
 from govhall.licenses.services.lifecycle import license_change
 from govhall.licenses.services.seals import seal_create
+from govhall.licenses.tests.conftest import verified
 
 pytestmark = pytest.mark.django_db
 TYPE_CODE = build_credit_code(area="100000", organisation="00001302") + "012"
@@ -60,7 +61,9 @@ def wallet_license(version: Any, zhang: Any) -> Any:
 
 
 def license_in_wallet(version: Any, zhang: Any) -> Any:
-    """张建国 holds a 最低生活保障金领取证, and the guide asks for it as a material."""
+    """张建国 (identity verified) holds a 最低生活保障金领取证, and the guide asks for it as a
+    material."""
+    verified(zhang)
     department = version.handling_item.implementation.department
     today = timezone.localdate()
     seal_create(
@@ -152,6 +155,8 @@ def test_a_revoked_license_is_not_offered(version: Any, zhang: Any, wallet_licen
 def test_checked_materials_are_reused_and_counted(
     version: Any, zhang: Any, yang: Any, clerk: Any
 ) -> None:
+    verified(zhang)
+    verified(yang)
     first = new_case(version, zhang, "first")
     [earlier] = list(first.materials.all())
     application = version.materials.get(name="最低生活保障申请书")
@@ -217,3 +222,43 @@ def test_the_report_page_and_provenance(
     page = client.get(f"/workbench/cases/{case.number}/").content.decode()
     assert "From the license library" in page and wallet_license.identifier in page
     assert "grade A" in page and "grade C" in page
+
+
+def test_unverified_applicants_and_changed_licenses(
+    version: Any, zhang: Any, wallet_license: Any
+) -> None:
+    """An unverified account is offered nothing and may use nothing; a license suspended
+    between choosing it and submitting stops the submission at its material."""
+    from govhall.cases.reuse import may_reuse
+    from govhall.identity.models import Person
+
+    requirement = version.materials.get(name=CERTIFICATE)
+    draft = _draft(version, zhang)
+    used = material_use_license(
+        actor=zhang.user,
+        draft=draft,
+        requirement_uuid=requirement.uuid,
+        identifier=wallet_license.identifier,
+    )
+    license_change(license=wallet_license, kind="suspend", reason="暂停核查。", actor=None)
+    with pytest.raises(ValidationFailed) as stale:
+        _submit(
+            version,
+            zhang,
+            "stale",
+            [used.uuid, *uploads_for(version, zhang.user, skip=(CERTIFICATE,))],
+        )
+    assert [(e.field, e.code) for e in stale.value.errors] == [
+        (f"materials.{requirement.uuid}", "materials.license_not_current")
+    ]
+    assert LicenseShare.objects.count() == 0
+    Person.objects.filter(pk=zhang.pk).update(assurance_level=0)
+    assert may_reuse(zhang.user, version) is False
+    with pytest.raises(ValidationFailed) as unverified:
+        material_use_license(
+            actor=zhang.user,
+            draft=draft,
+            requirement_uuid=requirement.uuid,
+            identifier=wallet_license.identifier,
+        )
+    assert [e.code for e in unverified.value.errors] == ["reuse.identity"]

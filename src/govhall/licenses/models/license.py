@@ -177,6 +177,8 @@ class License(PublicModel):
         ordering = ["-issued_on", "-id"]
         indexes = [
             models.Index(fields=["holder_code_index", "-issued_on", "-id"], name="licenses_wallet"),
+            # the license office's list of a department's licenses, newest first
+            models.Index(fields=["issuer", "-issued_on", "-id"], name="licenses_by_issuer"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -91,6 +91,28 @@ def license_checked(
     return CheckedLicense(holder_code, holder_name, values, errors)
 
 
+MAX_NUMBER = 60
+
+
+def number_problems(license_type: LicenseType, number: str) -> list[FieldError]:
+    """A license number given by the issuer (empty: a serial is made) fits and is not taken
+    for this type (the unique constraint stays the guarantee under races)."""
+    if len(number) > MAX_NUMBER:
+        return [FieldError("number", "number.length", gettext("At most 60 characters."))]
+    if (
+        number
+        and License.objects.filter(license_type=license_type, number=number, version=1).exists()
+    ):
+        return [
+            FieldError(
+                "number",
+                "number.duplicate",
+                gettext("A license of this type with this number is already in the library."),
+            )
+        ]
+    return []
+
+
 def _next_serial(issuer: Department, year: int) -> str:
     """``<year><8 digits>``: one upsert of the issuer's counter for the year (core.counters)."""
     return f"{year}{counter_next(LicenseSerialCounter, issuer=issuer, year=year):08d}"
@@ -140,6 +162,7 @@ def license_issue(
         errors.append(
             FieldError("valid_until", "valid_until.order", gettext("Ends before it starts."))
         )
+    errors.extend(number_problems(license_type, number.strip()))
     if errors:
         raise ValidationFailed(errors)
     seal = seal or seal_for_signing(issuer, signed_on or day)

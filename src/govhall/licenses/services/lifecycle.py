@@ -28,10 +28,8 @@ CHANGES: dict[str, tuple[frozenset[str], str | None]] = {
         LicenseStatus.REVOKED,
     ),
     LicenseChangeKind.ENDORSE: (frozenset({LicenseStatus.VALID, LicenseStatus.SUSPENDED}), None),
-    LicenseChangeKind.REPLACE: (
-        frozenset({LicenseStatus.VALID, LicenseStatus.SUSPENDED}),
-        LicenseStatus.REPLACED,
-    ),
+    # A suspended license is reinstated first: a new version must not lift a suspension.
+    LicenseChangeKind.REPLACE: (frozenset({LicenseStatus.VALID}), LicenseStatus.REPLACED),
 }
 
 

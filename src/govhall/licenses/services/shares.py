@@ -110,12 +110,31 @@ def shared_license_read(
 ) -> License:
     """The license behind an active authorisation, the read audited (``what``: "record" or
     "pdf"). The caller has checked that ``actor`` works for the share's department."""
+    return license_read(
+        license=share.license,
+        actor=actor,
+        what=what,
+        action="licenses.license.read_shared",
+        data={"share": str(share.uuid), "case": share.case_number},
+    )
+
+
+def license_read(
+    *,
+    license: License,
+    actor: AbstractBaseUser | AnonymousUser,
+    what: str,
+    action: str = "licenses.license.read",
+    data: dict[str, str] | None = None,
+) -> License:
+    """Record that staff read a license's full record or PDF (the holder's personal data):
+    under an authorisation, or in the issuing department's license office."""
     with service_atomic():
         audit_record_create(
             actor=actor,
-            action="licenses.license.read_shared",
+            action=action,
             object_type="license",
-            object_id=share.license.identifier,
-            data={"share": str(share.uuid), "what": what, "case": share.case_number},
+            object_id=license.identifier,
+            data={"what": what, **(data or {})},
         )
-    return share.license
+    return license

@@ -109,3 +109,40 @@ def test_replace_issues_the_next_version(food_license_type: Any, bureau: Any, se
     with pytest.raises(Conflict):
         license_replace(license=old, face=face, reason="再次变更。", actor=None)
     assert AuditRecord.objects.filter(action="licenses.license.replace").count() == 1
+
+
+def test_a_new_version_does_not_lift_a_suspension(
+    food_license_type: Any, bureau: Any, seal: Any
+) -> None:
+    license = _issue(food_license_type, bureau)
+    license_change(license=license, kind="suspend", reason="责令停业整顿。", actor=None)
+    with pytest.raises(Conflict):
+        license_replace(license=license, face=FACE, reason="经营场所变更。", actor=None)
+    assert License.objects.count() == 1
+
+
+def test_a_seal_speaks_only_for_its_own_department(
+    food_license_type: Any, bureau: Any, seal: Any
+) -> None:
+    """A change signed with another authority's key is not accepted as the issuer's."""
+    from govhall.core.identifiers import build_credit_code
+    from govhall.core.models import Department
+    from govhall.licenses.services.seals import seal_create
+
+    license = _issue(food_license_type, bureau)
+    other = Department.objects.create(
+        name="开阳县民政局",
+        credit_code=build_credit_code(area="520121", organisation="17051299"),
+        region=bureau.region,
+        level="county",
+    )
+    foreign = seal_create(
+        department=other,
+        name="开阳县民政局行政审批专用章",
+        valid_from=seal.valid_from,
+        valid_until=seal.valid_until,
+        actor=None,
+    )
+    License.objects.filter(pk=license.pk).update(seal=foreign)
+    problems = [p.code for p in license_verify(license.identifier, today=DAY).problems]
+    assert "seal" in problems and "signature" in problems

@@ -24,7 +24,7 @@ from govhall.archive.download import stored_file_response
 from govhall.cases.diagram import process_diagram
 from govhall.cases.lookup import case_lookup_code
 from govhall.cases.models import Channel
-from govhall.cases.reuse import principal_for, reuse_offers
+from govhall.cases.reuse import may_reuse, principal_for, reuse_offers
 from govhall.cases.selectors import (
     case_detail,
     case_for_number,
@@ -94,7 +94,12 @@ def _context(
     )
     uploads = list(draft.uploads.all()) if draft is not None else []
     material_errors = {e.field: str(e.message) for e in errors if e.field.startswith("materials")}
-    offers = reuse_offers(version, principal_for(principal_type, principal_uuid))
+    offers = reuse_offers(
+        version,
+        principal_for(principal_type, principal_uuid)
+        if may_reuse(_user(request), version)
+        else None,
+    )
     materials = []
     for requirement in version.materials.all():
         mine = [u for u in uploads if u.requirement_id == requirement.pk]

@@ -15,7 +15,7 @@ from govhall.conftest import SCREENSHOTS
 from govhall.identity.services import person_register
 from govhall.licenses.services.issuance import Holder, license_issue
 from govhall.licenses.services.lifecycle import license_change
-from govhall.licenses.tests.conftest import FACE
+from govhall.licenses.tests.conftest import FACE, verified
 from govhall.licenses.tests.test_rendering import pdf_qr_texts
 
 pytestmark = [
@@ -37,8 +37,10 @@ def _sign_in_to_wallet(page: Any, base: str) -> None:
 def test_wallet_to_verification(
     live_server: Any, chromium: Any, food_license_type: Any, bureau: Any, seal: Any
 ) -> None:
-    chen = person_register(
-        name="陈志强", id_number="520102198505215178", mobile="13908511234", password=PASSWORD
+    chen = verified(
+        person_register(
+            name="陈志强", id_number="520102198505215178", mobile="13908511234", password=PASSWORD
+        )
     )
     license = license_issue(
         license_type=food_license_type,
@@ -76,8 +78,10 @@ def test_wallet_pdf_qr_to_verification(
     """The PDF downloaded from the wallet carries a QR code; decoded from the rendered page as
     a phone would, its address opens the verification page, which says genuine."""
     settings.SITE_URL = live_server.url
-    person_register(
-        name="陈志强", id_number="520102198505215178", mobile="13908511234", password=PASSWORD
+    verified(
+        person_register(
+            name="陈志强", id_number="520102198505215178", mobile="13908511234", password=PASSWORD
+        )
     )
     license = license_issue(
         license_type=food_license_type,

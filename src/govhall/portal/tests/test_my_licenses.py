@@ -14,19 +14,23 @@ from govhall.core.personal_data import blind_index, encrypt
 from govhall.identity.models import Organization
 from govhall.identity.services import person_register
 from govhall.licenses.services.issuance import Holder, license_issue
-from govhall.licenses.tests.conftest import FACE
+from govhall.licenses.tests.conftest import FACE, verified
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Kaiyang-2026-secure"
 
 
+def verified_register(**fields: Any) -> Any:
+    return verified(person_register(**fields))
+
+
 def test_the_wallet_lists_own_and_represented_licenses(
     food_license_type: Any, bureau: Any, seal: Any
 ) -> None:
-    chen = person_register(
+    chen = verified_register(
         name="陈志强", id_number="520102198505215178", mobile="13908511234", password=PASSWORD
     )
-    yang = person_register(
+    yang = verified_register(
         name="杨丽", id_number="520102199002086284", mobile="13908512345", password=PASSWORD
     )
     shop = Organization.objects.create(
@@ -64,3 +68,26 @@ def test_the_wallet_lists_own_and_represented_licenses(
     page = client.get("/my/licenses/").content.decode()
     assert own.identifier not in page and shops.identifier not in page
     assert page.count("/licenses/verify/1.2.156.3005.2.") == 1
+
+
+def test_an_unverified_account_sees_no_wallet(
+    food_license_type: Any, bureau: Any, seal: Any
+) -> None:
+    """Anyone can register with someone else's ID number: until the identity is verified
+    (L2) the wallet shows nothing and no license opens."""
+    impostor = person_register(
+        name="陈志强", id_number="520102198505215178", mobile="13908519999", password=PASSWORD
+    )
+    license = license_issue(
+        license_type=food_license_type,
+        issuer=bureau,
+        holder=Holder("陈志强", "520102198505215178", "111"),
+        face=FACE,
+        actor=None,
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(impostor.user)
+    page = client.get("/my/licenses/").content.decode()
+    assert "only once your identity is verified" in page and license.number not in page
+    assert client.get(f"/my/licenses/{license.identifier}/pdf/").status_code == 403
+    assert client.get(f"/my/licenses/{license.identifier}/share/").status_code == 403

@@ -87,6 +87,10 @@ def test_enter_find_and_change_a_license(
     assert license_verify(license.identifier).genuine is True
     listing = html(client.get("/workbench/licenses/?q=JY25201210012345"))
     assert license.identifier in listing
+    assert client.get(f"/workbench/licenses/{license.identifier}/pdf/").status_code == 200
+    assert client.get(f"/workbench/licenses/{license.identifier}/").status_code == 200
+    reads = AuditRecord.objects.filter(action="licenses.license.read").order_by("id")
+    assert [r.data["what"] for r in reads] == ["pdf", "record"]
     url = f"/workbench/licenses/{license.identifier}/"
     no_reason = client.post(url, {"do": "suspend", "reason": ""})
     assert no_reason.status_code == 400 and LicenseChange.objects.count() == 0
@@ -117,7 +121,10 @@ def test_enter_find_and_change_a_license(
         "endorse",
         "replace",
     ]
-    assert AuditRecord.objects.filter(action__startswith="licenses.license.").count() == 6
+    changes = AuditRecord.objects.filter(action__startswith="licenses.license.").exclude(
+        action="licenses.license.read"
+    )
+    assert changes.count() == 6  # issue, suspend, reinstate, endorse, replace, issue v2
 
 
 def test_other_departments_and_read_only_officers(
@@ -143,3 +150,35 @@ def test_other_departments_and_read_only_officers(
     assert "Suspend" not in page
     assert reader.post(url, {"do": "revoke", "reason": "注销。"}).status_code == 403
     assert License.objects.get(pk=license.pk).status == "valid"
+
+
+def test_a_taken_number_is_refused_at_its_field(
+    food_license_type: Any,  # noqa: F811
+    bureau: Any,  # noqa: F811
+    seal: Any,  # noqa: F811
+    signed_in: Any,
+) -> None:
+    license_issue(
+        license_type=food_license_type,
+        issuer=bureau,
+        holder=Holder("开阳县紫江小厨餐饮店", SHOP, "001"),
+        face=FACE,
+        actor=None,
+        number="JY25201210012345",
+    )
+    client = signed_in(officer("licenses.amr", bureau))
+    taken = client.post(
+        "/workbench/licenses/new/",
+        {
+            "type": str(food_license_type.uuid),
+            "holder_name": "开阳县紫江小厨餐饮店",
+            "holder_code": SHOP,
+            "number": "JY25201210012345",
+            "issued_on": "2024-05-06",
+            "trust_grade": "A",
+            "f_business_kind": "catering",
+        },
+    )
+    assert taken.status_code == 400
+    assert "already in the library" in html(taken)
+    assert License.objects.count() == 1

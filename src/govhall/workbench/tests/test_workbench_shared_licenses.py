@@ -20,6 +20,7 @@ from govhall.licenses.tests.conftest import (  # noqa: F401 - fixtures
     bureau,
     food_license_type,
     seal,
+    verified,
 )
 from govhall.licenses.tests.test_issue_and_verify import DAY
 from govhall.workbench.tests.conftest import html, staff
@@ -35,8 +36,10 @@ def holder_and_license(
     bureau: Any,  # noqa: F811
     seal: Any,  # noqa: F811
 ) -> tuple[Any, Any]:
-    chen = person_register(
-        name="陈志强", id_number="520102198505215178", mobile="13908511234", password=PASSWORD
+    chen = verified(
+        person_register(
+            name="陈志强", id_number="520102198505215178", mobile="13908511234", password=PASSWORD
+        )
     )
     Organization.objects.create(
         name="开阳县城关镇陈记布依农家菜馆",
@@ -119,8 +122,10 @@ def test_share_read_withdraw(
 
 def test_only_the_holder_downloads_the_pdf(holder_and_license: Any) -> None:
     chen, license = holder_and_license
-    yang = person_register(
-        name="杨丽", id_number="520102199002086284", mobile="13908512345", password=PASSWORD
+    yang = verified(
+        person_register(
+            name="杨丽", id_number="520102199002086284", mobile="13908512345", password=PASSWORD
+        )
     )
     url = f"/my/licenses/{license.identifier}/pdf/"
     assert Client().get(url).status_code == 302
