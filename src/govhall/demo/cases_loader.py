@@ -36,10 +36,17 @@ class DemoStaff:
     approves_extensions: bool = False
     #: Step roles (岗位) beyond the window-clerk group; none means every step.
     step_roles: tuple[str, ...] = ()
+    #: Other roles (e.g. 证照管理员 for the license office).
+    other_roles: tuple[str, ...] = ()
 
 
 STAFF = (
-    DemoStaff("clerk.kaiyang.amr", "王晓燕（县市场监管局窗口）", "ky-amr"),
+    DemoStaff(
+        "clerk.kaiyang.amr",
+        "王晓燕（县市场监管局窗口）",
+        "ky-amr",
+        other_roles=("license_officer",),
+    ),
     DemoStaff("fire.kaiyang", "刘军（县消防救援大队）", "ky-fire"),
     DemoStaff("eco.kaiyang", "赵敏（开阳生态环境分局）", "ky-eco"),
     DemoStaff("clerk.kaiyang.ca", "陈静（县民政局窗口）", "ky-ca"),
@@ -71,7 +78,7 @@ def _staff(entry: DemoStaff, departments: dict[str, Department]) -> User:
         user.groups.add(role_group("window_clerk"))
         if entry.approves_extensions:
             user.user_permissions.add(Permission.objects.get(codename="approve_extension"))
-        for role in entry.step_roles:
+        for role in entry.step_roles + entry.other_roles:
             user.groups.add(role_group(role))
     return User.objects.get(pk=user.pk)
 
