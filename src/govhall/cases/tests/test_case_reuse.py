@@ -55,6 +55,15 @@ def _submit(version: Any, person: Any, key: str, materials: list[Any]) -> Any:
     return case
 
 
+def _use_license(person: Any, draft: Any, requirement: Any, license: Any) -> Any:
+    return material_use_license(
+        actor=person.user,
+        draft=draft,
+        requirement_uuid=requirement.uuid,
+        identifier=license.identifier,
+    )
+
+
 @pytest.fixture
 def wallet_license(version: Any, zhang: Any) -> Any:
     return license_in_wallet(version, zhang)
@@ -114,12 +123,7 @@ def test_a_license_stands_for_the_material(version: Any, zhang: Any, wallet_lice
             identifier=wallet_license.identifier[:-1] + "0",
         )
     assert [(e.field, e.code) for e in unknown.value.errors] == [("reuse", "reuse.no_license")]
-    used = material_use_license(
-        actor=zhang.user,
-        draft=draft,
-        requirement_uuid=requirement.uuid,
-        identifier=wallet_license.identifier,
-    )
+    used = _use_license(zhang, draft, requirement, wallet_license)
     assert (used.source, used.trust_grade, used.license_identifier) == (
         "license",
         "A",
@@ -143,12 +147,7 @@ def test_a_revoked_license_is_not_offered(version: Any, zhang: Any, wallet_licen
     assert reuse_offers(version, zhang)[requirement.pk].licenses == []
     draft = _draft(version, zhang)
     with pytest.raises(ValidationFailed):
-        material_use_license(
-            actor=zhang.user,
-            draft=draft,
-            requirement_uuid=requirement.uuid,
-            identifier=wallet_license.identifier,
-        )
+        _use_license(zhang, draft, requirement, wallet_license)
     assert MaterialUpload.objects.filter(source="license").count() == 0
 
 
@@ -202,12 +201,7 @@ def test_the_report_page_and_provenance(
 
     requirement = version.materials.get(name=CERTIFICATE)
     draft = _draft(version, zhang)
-    used = material_use_license(
-        actor=zhang.user,
-        draft=draft,
-        requirement_uuid=requirement.uuid,
-        identifier=wallet_license.identifier,
-    )
+    used = _use_license(zhang, draft, requirement, wallet_license)
     case = _submit(
         version,
         zhang,
@@ -234,12 +228,7 @@ def test_unverified_applicants_and_changed_licenses(
 
     requirement = version.materials.get(name=CERTIFICATE)
     draft = _draft(version, zhang)
-    used = material_use_license(
-        actor=zhang.user,
-        draft=draft,
-        requirement_uuid=requirement.uuid,
-        identifier=wallet_license.identifier,
-    )
+    used = _use_license(zhang, draft, requirement, wallet_license)
     license_change(license=wallet_license, kind="suspend", reason="暂停核查。", actor=None)
     with pytest.raises(ValidationFailed) as stale:
         _submit(
@@ -255,10 +244,5 @@ def test_unverified_applicants_and_changed_licenses(
     Person.objects.filter(pk=zhang.pk).update(assurance_level=0)
     assert may_reuse(zhang.user, version) is False
     with pytest.raises(ValidationFailed) as unverified:
-        material_use_license(
-            actor=zhang.user,
-            draft=draft,
-            requirement_uuid=requirement.uuid,
-            identifier=wallet_license.identifier,
-        )
+        _use_license(zhang, draft, requirement, wallet_license)
     assert [e.code for e in unverified.value.errors] == ["reuse.identity"]
