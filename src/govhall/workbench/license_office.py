@@ -11,9 +11,11 @@ province-wide administrator sees all in their scope).
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Q, QuerySet
@@ -50,6 +52,8 @@ from govhall.workbench.access import staff_page, staff_user
 ISSUE = "licenses.add_license"
 CHANGE = "licenses.change_license"
 PAGE_SIZE = 50
+#: What the double-click guard holds while a license is being issued (then its identifier).
+PENDING = "pending"
 #: The changes offered on a license's page (a replacement has its own form).
 STATUS_CHANGES = ("suspend", "reinstate", "revoke", "endorse")
 
@@ -123,10 +127,22 @@ def license_new(request: HttpRequest) -> HttpResponse:
     posted["issued_on"] = request.POST.get("issued_on", timezone.localdate().isoformat())
     posted["number"] = request.POST.get("number", "").strip()
     posted["trust_grade"] = request.POST.get("trust_grade", TrustGrade.A)
+    posted["idempotency_key"] = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    claim = f"workbench:license_new:{user.pk}:{posted['idempotency_key']}"
+    claimed = False
     if chosen is not None:
         schema = form_schema_parse(chosen.face_schema, prefix="face_schema")
         values = form_values_posted(schema, request.POST)
-    if request.method == "POST" and chosen is not None:
+    if request.method == "POST" and chosen is not None and not cache.add(claim, PENDING, 3600):
+        # The same page posted again (a double click): one license, shown once it exists.
+        issued = cache.get(claim)
+        if issued and issued != PENDING:
+            return HttpResponseRedirect(reverse("workbench:license", args=[issued]))
+        errors.append(
+            FieldError("issuer", "issuer.pending", _("This license is being issued; wait."))
+        )
+    elif request.method == "POST" and chosen is not None:
+        claimed = True
         if issuer is None:
             errors.append(
                 FieldError("issuer", "issuer.none", _("Your account belongs to no department."))
@@ -175,8 +191,11 @@ def license_new(request: HttpRequest) -> HttpResponse:
                     )
                 ]
             else:
+                cache.set(claim, license.identifier, 3600)
                 messages.success(request, _("The license was issued and signed."))
                 return HttpResponseRedirect(reverse("workbench:license", args=[license.identifier]))
+    if errors and claimed:
+        cache.delete(claim)  # nothing was issued: the corrected page may be posted again
     rows = (
         form_rows(
             form_schema_parse(chosen.face_schema, prefix="face_schema"),

@@ -182,3 +182,28 @@ def test_a_taken_number_is_refused_at_its_field(
     assert taken.status_code == 400
     assert "already in the library" in html(taken)
     assert License.objects.count() == 1
+
+
+def test_a_double_click_issues_one_license(
+    food_license_type: Any,  # noqa: F811
+    bureau: Any,  # noqa: F811
+    seal: Any,  # noqa: F811
+    signed_in: Any,
+) -> None:
+    client = signed_in(officer("licenses.amr", bureau))
+    page = {
+        "type": str(food_license_type.uuid),
+        "holder_name": "开阳县紫江小厨餐饮店",
+        "holder_code": SHOP,
+        "issued_on": "2024-05-06",
+        "trust_grade": "A",
+        "f_business_kind": "catering",
+        "idempotency_key": "5f0c4d8e9a7b4c1e8d2f3a6b7c8d9e0f",
+    }
+    bad = client.post("/workbench/licenses/new/", page | {"holder_code": SHOP[:-1] + "0"})
+    assert bad.status_code == 400  # refused: the same key may be posted again, corrected
+    first = client.post("/workbench/licenses/new/", page)
+    again = client.post("/workbench/licenses/new/", page)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert License.objects.count() == 1
