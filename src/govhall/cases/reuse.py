@@ -29,7 +29,7 @@ from govhall.cases.services.submission import may_take_at_window
 from govhall.catalog.models import ItemVersion, MaterialRequirement
 from govhall.core.scoping import StaffScope
 from govhall.identity.acting import PRINCIPAL_PERSON
-from govhall.identity.models import AssuranceLevel, Organization, Person, User
+from govhall.identity.models import Organization, Person, User
 from govhall.licenses.models import License, TrustGrade
 from govhall.licenses.selectors import current_licenses
 
@@ -83,8 +83,8 @@ def earlier_materials(
 def may_reuse(actor: User, version: ItemVersion) -> bool:
     """Whether ``actor`` may be offered and use what an applicant already has: a person whose
     identity is verified (L2+), or staff taking the item's applications at a window."""
-    level = Person.objects.filter(user=actor).values_list("assurance_level", flat=True).first()
-    if level is not None and level >= AssuranceLevel.L2:
+    person = Person.objects.filter(user=actor).first()
+    if person is not None and person.identity_verified:
         return True
     return may_take_at_window(actor, version)
 

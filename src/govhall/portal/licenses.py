@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,10 +22,10 @@ from govhall.cases.models.case import OPEN_CASE_STATES
 from govhall.cases.selectors import my_cases
 from govhall.core.errors import Conflict, ValidationFailed
 from govhall.core.models import Department
-from govhall.identity.models import AssuranceLevel, Person, User
+from govhall.identity.models import Person, User
 from govhall.identity.selectors import person_for_user
+from govhall.licenses.download import license_pdf_response
 from govhall.licenses.models import License, LicenseShare
-from govhall.licenses.rendering import license_pdf
 from govhall.licenses.selectors import license_shares, wallet, wallet_license
 from govhall.licenses.services.shares import MAX_DAYS, license_share, license_share_withdraw
 from govhall.portal.account.forms import errors_to_form
@@ -41,16 +40,9 @@ def _person(request: HttpRequest) -> Person:
     return person
 
 
-def verified(person: Person) -> bool:
-    """The wallet is found by the ID number: only an account whose identity was verified
-    (L2: checked against the population source, or more) may open it — an unverified one may
-    have typed someone else's number."""
-    return person.assurance_level >= AssuranceLevel.L2
-
-
 def _license(request: HttpRequest, identifier: str) -> License:
     person = _person(request)
-    if not verified(person):
+    if not person.identity_verified:
         raise PermissionDenied(_("Verify your identity (real-name level L2) to use your licenses."))
     license = wallet_license(person, identifier)
     if license is None:
@@ -62,7 +54,7 @@ def _license(request: HttpRequest, identifier: str) -> License:
 @require_safe
 def my_licenses(request: HttpRequest) -> HttpResponse:
     person = _person(request)
-    if not verified(person):
+    if not person.identity_verified:
         return render(request, "portal/my_licenses.html", {"rows": [], "unverified": True})
     today = timezone.localdate()
     now = timezone.now()
@@ -88,15 +80,7 @@ def my_licenses(request: HttpRequest) -> HttpResponse:
 def my_license_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
     """The holder's download of their license as a PDF (rendered once per revision)."""
     license = _license(request, identifier)
-    response = HttpResponse(license_pdf(license), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(
-            as_attachment=True, filename=f"{license.license_type.name}-{license.number}.pdf"
-        )
-        or "attachment"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return license_pdf_response(license, as_attachment=True)
 
 
 class ShareForm(forms.Form):

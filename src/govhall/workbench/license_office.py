@@ -23,7 +23,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -33,6 +32,7 @@ from govhall.core.errors import DomainError, FieldError, ValidationFailed
 from govhall.core.models import Department
 from govhall.core.scoping import StaffScope
 from govhall.identity.models import User
+from govhall.licenses.download import license_pdf_response
 from govhall.licenses.models import (
     HolderCodeType,
     License,
@@ -41,7 +41,7 @@ from govhall.licenses.models import (
     LicenseType,
     TrustGrade,
 )
-from govhall.licenses.rendering import face_lines, holder_code_shown, license_pdf
+from govhall.licenses.rendering import face_lines, holder_code_shown
 from govhall.licenses.services.issuance import Holder, license_issue
 from govhall.licenses.services.lifecycle import CHANGES, license_change
 from govhall.licenses.services.replacement import license_replace
@@ -292,10 +292,4 @@ def license_file(request: HttpRequest, identifier: str) -> HttpResponse:
     license = license_read(
         license=_license(request, identifier), actor=staff_user(request), what="pdf"
     )
-    response = HttpResponse(license_pdf(license), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=False, filename=f"{license.number}.pdf")
-        or "inline"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return license_pdf_response(license, as_attachment=False)

@@ -9,12 +9,12 @@ import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from govhall.licenses.download import license_pdf_response
 from govhall.licenses.models import LicenseShare
-from govhall.licenses.rendering import face_lines, holder_code_shown, license_pdf
+from govhall.licenses.rendering import face_lines, holder_code_shown
 from govhall.licenses.selectors import active_shares
 from govhall.licenses.services.shares import shared_license_read
 from govhall.licenses.verification import license_verify
@@ -67,10 +67,4 @@ def shared_license(request: HttpRequest, share_uuid: uuid.UUID) -> HttpResponse:
 def shared_license_pdf(request: HttpRequest, share_uuid: uuid.UUID) -> HttpResponse:
     share = _share(request, share_uuid)
     license = shared_license_read(share=share, actor=request.user, what="pdf")
-    response = HttpResponse(license_pdf(license), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=False, filename=f"{license.number}.pdf")
-        or "inline"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return license_pdf_response(license, as_attachment=False)

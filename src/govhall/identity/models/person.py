@@ -88,6 +88,13 @@ class Person(PublicModel):
             ),
         ]
 
+    @property
+    def identity_verified(self) -> bool:
+        """Name and ID number checked (L2: the population source; L3: in person): what
+        anything found by the ID number — the license wallet, "submit once" — requires,
+        since an unverified account may have typed someone else's number."""
+        return self.assurance_level >= AssuranceLevel.L2
+
     def __str__(self) -> str:
         return f"{self.name} ({self.id_number_masked})"
 
