@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from govhall.cases import rules_inputs  # noqa: F401  (the licence library's inputs)
         from govhall.cases.archiving import on_case_finished
         from govhall.cases.licensing import on_case_granted
         from govhall.cases.notices import on_case_event

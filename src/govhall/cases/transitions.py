@@ -19,6 +19,8 @@ from govhall.cases.models.case import OPEN_CASE_STATES
 
 APPLICANT = "applicant"
 STAFF = "staff"
+#: The review rules acting on their own (智慧审批): never a role a person is given.
+RULES = "rules"
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "govhall.identity",
     "govhall.archive",
     "govhall.licenses",
+    "govhall.rules",
     "govhall.notifications",
     "govhall.catalog",
     "govhall.cases",

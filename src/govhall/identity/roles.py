@@ -111,10 +111,27 @@ ROLES = (
         ),
     ),
     Role(
+        "rules_officer",
+        "审批规则管理员 Review-rule officers",
+        (
+            "catalog.view_handlingitem",
+            "catalog.view_itemversion",
+            "rules.view_ruleset",
+            "rules.add_ruleset",
+            "rules.change_ruleset",
+            "rules.manage_rules",
+            "rules.view_itemautomation",
+            "rules.change_itemautomation",
+            "cases.view_automaticdecision",
+        ),
+    ),
+    Role(
         "supervisor",
         "监督员 Supervisors",
         (
             "catalog.view_*",
+            "rules.view_*",
+            "cases.check_decisions",
             "identity.view_*",
             "cases.view_*",
             "licenses.view_*",

@@ -1,5 +1,11 @@
 """Case models."""
 
+from govhall.cases.models.automatic import (
+    AutomaticDecision,
+    AutomaticOutcome,
+    SpotCheck,
+    SpotCheckState,
+)
 from govhall.cases.models.case import (
     Case,
     CaseAction,
@@ -21,6 +27,8 @@ from govhall.cases.models.process import (
 
 __all__ = [
     "ApplicationDraft",
+    "AutomaticDecision",
+    "AutomaticOutcome",
     "Case",
     "CaseAction",
     "CaseNotice",
@@ -35,5 +43,7 @@ __all__ = [
     "NoticeCounter",
     "NoticeKind",
     "ProcessDefinition",
+    "SpotCheck",
+    "SpotCheckState",
     "VersionProcess",
 ]

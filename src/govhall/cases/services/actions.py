@@ -9,6 +9,7 @@ a 409 naming the state the case is now in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -18,8 +19,13 @@ from django.utils.translation import gettext
 from govhall.cases.events import EVENT_RELATED, case_event_publish
 from govhall.cases.models import Case, CaseAction, CaseState
 from govhall.cases.services.effects import apply_effects
-from govhall.cases.services.process import process_complete, process_end, step_for
-from govhall.cases.transitions import APPLICANT, APPROVER, STAFF, TRANSITIONS
+from govhall.cases.services.process import (
+    process_complete,
+    process_end,
+    step_for,
+    waiting_step,
+)
+from govhall.cases.transitions import APPLICANT, APPROVER, RULES, STAFF, TRANSITIONS
 from govhall.core.audit import audit_record_create
 from govhall.core.changes import FieldSnapshot, save_changed
 from govhall.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
@@ -95,65 +101,108 @@ def case_act(
     else:
         on_behalf_of = applicant_acting(actor, case).audit_data()["on_behalf_of"]
     with transaction.atomic():
-        locked = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related(*EVENT_RELATED)
-            .get(pk=case.pk)
-        )
-        snapshot = FieldSnapshot(locked)
-        if locked.state not in transition.sources:
-            raise Conflict(
-                gettext("The case is now “%(state)s”; this action is not possible.")
-                % {"state": locked.get_state_display()}
-            )
-        step = step_for(locked, action, actor)
-        effects = apply_effects(locked, action, actor=actor, opinion=opinion, data=data or {})
-        step_data: dict[str, Any] = {}
-        if step is not None:
-            process_complete(
-                locked,
-                step,
-                {"opinion": opinion, "by": actor.get_username(), "granted": action == "approve"},
-            )
-            step_data = {"step": step["spec_id"], "step_name": step["name"]}
-            if step.get("item") is not None:
-                step_data["department"] = step["item"]
-        if transition.target in ENDED:
-            process_end(locked)
-        sequence = (locked.actions.aggregate(last=Max("sequence"))["last"] or 0) + 1
-        previous = locked.state
-        locked.state = transition.target or previous
-        locked.revision += 1
-        save_changed(locked, snapshot)
-        CaseAction.objects.create(
-            case=locked,
-            sequence=sequence,
-            action=action,
-            from_state=previous,
-            to_state=locked.state,
-            actor=actor,
-            actor_label=actor.get_username(),
+        return _act(
+            case,
+            action,
+            actor,
+            opinion=opinion,
+            data=data or {},
             role=APPLICANT if transition.role == APPLICANT else transition.role,
             on_behalf_of=on_behalf_of,
-            opinion=opinion,
-            data={**step_data, **effects},
+            step_lookup=lambda locked: step_for(locked, action, actor),
         )
-        case_event_publish(locked, action, opinion=opinion, sequence=sequence)
-        audit_record_create(
-            actor=actor,
-            action=f"cases.case.{action}",
-            object_type="case",
-            object_id=locked.number,
-            data={
-                "from": previous,
-                "to": locked.state,
-                "opinion": opinion[:200],
-                **step_data,
-                **effects,
-                **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
-            },
+
+
+def case_act_automatic(
+    *, case: Case, action: str, actor: User, opinion: str, data: dict[str, Any]
+) -> Case:
+    """Take ``action`` for the review rules (智慧审批) inside the caller's transaction: no
+    permission or step-role check (``actor`` is the rules' system account, role ``rules``),
+    otherwise exactly what :func:`case_act` does — state check, effects, process step, log,
+    event and audit record."""
+    if action not in TRANSITIONS:
+        raise NotFound(gettext("Unknown action."))
+    return _act(
+        case,
+        action,
+        actor,
+        opinion=opinion,
+        data=data,
+        role=RULES,
+        on_behalf_of={},
+        step_lookup=lambda locked: waiting_step(locked, action, actor),
+    )
+
+
+def _act(
+    case: Case,
+    action: str,
+    actor: User,
+    *,
+    opinion: str,
+    data: dict[str, Any],
+    role: str,
+    on_behalf_of: dict[str, Any],
+    step_lookup: Callable[[Case], dict[str, Any] | None],
+) -> Case:
+    transition = TRANSITIONS[action]
+    locked = (
+        Case.objects.select_for_update(of=("self",)).select_related(*EVENT_RELATED).get(pk=case.pk)
+    )
+    snapshot = FieldSnapshot(locked)
+    if locked.state not in transition.sources:
+        raise Conflict(
+            gettext("The case is now “%(state)s”; this action is not possible.")
+            % {"state": locked.get_state_display()}
         )
+    step = step_lookup(locked)
+    effects = apply_effects(locked, action, actor=actor, opinion=opinion, data=data)
+    step_data: dict[str, Any] = {}
+    if step is not None:
+        process_complete(
+            locked,
+            step,
+            {"opinion": opinion, "by": actor.get_username(), "granted": action == "approve"},
+        )
+        step_data = {"step": step["spec_id"], "step_name": step["name"]}
+        if step.get("item") is not None:
+            step_data["department"] = step["item"]
+    if transition.target in ENDED:
+        process_end(locked)
+    sequence = (locked.actions.aggregate(last=Max("sequence"))["last"] or 0) + 1
+    previous = locked.state
+    locked.state = transition.target or previous
+    locked.revision += 1
+    save_changed(locked, snapshot)
+    CaseAction.objects.create(
+        case=locked,
+        sequence=sequence,
+        action=action,
+        from_state=previous,
+        to_state=locked.state,
+        actor=actor,
+        actor_label=actor.get_username(),
+        role=role,
+        on_behalf_of=on_behalf_of,
+        opinion=opinion,
+        data={**step_data, **effects},
+    )
+    case_event_publish(locked, action, opinion=opinion, sequence=sequence)
+    audit_record_create(
+        actor=actor,
+        action=f"cases.case.{action}",
+        object_type="case",
+        object_id=locked.number,
+        data={
+            "from": previous,
+            "to": locked.state,
+            "opinion": opinion[:200],
+            **step_data,
+            **effects,
+            **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
+        },
+    )
     return locked
 
 
-__all__ = ["CaseState", "case_act", "staff_may_process"]
+__all__ = ["CaseState", "case_act", "case_act_automatic", "staff_may_process"]

@@ -199,7 +199,7 @@ def step_for(case: Case, action: str, actor: User) -> dict[str, Any] | None:
     ``Conflict`` when the process is not at a point where the action fits and
     ``PermissionDenied`` when the step is for a role the actor does not hold
     (:mod:`govhall.cases.step_roles`)."""
-    step = _waiting_step(case, action, actor)
+    step = waiting_step(case, action, actor)
     if step is not None and not may_take_step(actor, step["role"]):
         raise PermissionDenied(
             gettext("This step is for the role “%(role)s”.") % {"role": role_label(step["role"])}
@@ -207,7 +207,8 @@ def step_for(case: Case, action: str, actor: User) -> dict[str, Any] | None:
     return step
 
 
-def _waiting_step(case: Case, action: str, actor: User) -> dict[str, Any] | None:
+def waiting_step(case: Case, action: str, actor: User) -> dict[str, Any] | None:
+    """The waiting step ``action`` completes (no role check: see :func:`step_for`)."""
     if not case.workflow_state:
         return None
     steps: list[dict[str, Any]] = case.current_steps
@@ -278,4 +279,5 @@ __all__ = [
     "version_process",
     "version_process_check",
     "version_process_set",
+    "waiting_step",
 ]

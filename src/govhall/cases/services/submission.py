@@ -21,6 +21,7 @@ from govhall.cases.models import (
     MaterialSourceKind,
     MaterialUpload,
 )
+from govhall.cases.services.automatic import automatic_review, facts_gather
 from govhall.cases.services.effects import acceptance_due
 from govhall.cases.services.process import participants_add, process_start
 from govhall.cases.transitions import FIRST_ACTIONS, SUBMIT, SUBMIT_FOR_PRE_REVIEW
@@ -48,6 +49,7 @@ from govhall.identity.acting import (
 from govhall.identity.models import Organization, Person, User
 from govhall.licenses.models import License
 from govhall.licenses.services.shares import license_share
+from govhall.rules.selectors import published_rule_set
 
 MAX_FORM_BYTES = 64 * 1024
 MAX_KEY_LENGTH = 100
@@ -232,6 +234,14 @@ def case_submit(
         person = acting.agent  # already read to resolve who acts
     else:
         person = Person.objects.get(uuid=principal_uuid)
+    rule_set = None if pre_review else published_rule_set(version)
+    gathered = (
+        facts_gather(
+            rule_set, version=version, person=person, organization=organization, form=form.values
+        )
+        if rule_set is not None
+        else None
+    )
     try:
         with transaction.atomic():
             case = Case(
@@ -297,6 +307,8 @@ def case_submit(
                     **acting.audit_data(),
                 },
             )
+            if gathered is not None and automatic_review(case, gathered).decided:
+                case.refresh_from_db()
     except IntegrityError:
         # A concurrent request with the same key won the race.
         existing = Case.objects.filter(submitted_by=actor, idempotency_key=key).first()
