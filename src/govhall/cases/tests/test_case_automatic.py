@@ -4,12 +4,13 @@ to manual review and spot-check sampling."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 
 from govhall.cases.models import AutomaticDecision, Case, SpotCheck
-from govhall.cases.services.automatic import RULES_USERNAME, decision_replay
+from govhall.cases.services.automatic import RULES_USERNAME, decision_replay, rules_impact
 from govhall.cases.services.submission import case_submit
 from govhall.cases.tests.conftest import PASSWORD, uploads_for
 from govhall.catalog.models import ItemVersion
@@ -178,3 +179,103 @@ def test_spot_checks_sample_decisions_at_the_items_rate(
     automation_set(item=version.handling_item, actor=None, spot_check_percent=percent)
     _submit(version, zhang)
     assert SpotCheck.objects.count() == checks
+
+
+def test_a_draft_is_replayed_on_past_cases_before_it_is_published(
+    version: Any, zhang: Any, yang: Any
+) -> None:
+    _rules(version)
+    approved = _submit(version, zhang, key="zhang")  # 82, 开阳县: approved
+    refused = _submit(version, yang, key="yang")  # 36, 南明区: refused
+    stricter = SimpleTable(
+        OLD_AGE.decision_id,
+        OLD_AGE.name,
+        "COLLECT",
+        [*OLD_AGE.inputs[:2], SimpleInput("alive", "生存状态", "boolean")],
+        [
+            SimpleRule([">= 85", '"520121"', "True"], "approve", "年满85周岁", "资格标准"),
+            SimpleRule(["< 85", "", ""], "refuse", "未满85周岁", "年龄标准"),
+            SimpleRule(["", '!= "520121"', ""], "refuse", "不具有本县户籍", "户籍标准"),
+        ],
+    )
+    draft = rule_set_save(
+        version=version, dmn=dmn_from_simple(stricter), actor=None, instant_approval=True
+    )
+    report = rules_impact(draft)
+    rows = {row.case_number: row for row in report.rows}
+    assert (rows[approved.number].before, rows[approved.number].after) == ("approve", "refuse")
+    assert rows[approved.number].changed
+    assert rows[approved.number].after_reasons == ["未满85周岁"]
+    assert rows[approved.number].fresh_inputs == ["alive"]
+    assert (rows[refused.number].before, rows[refused.number].after) == ("refuse", "refuse")
+    assert not rows[refused.number].changed
+    assert report.counts == {
+        "cases": 2,
+        "changed": 1,
+        "approve": 0,
+        "refuse": 2,
+        "pending": 0,
+        "manual": 0,
+    }
+    # Nothing changed by the report: the draft is still a draft, the cases as they were.
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    assert AutomaticDecision.objects.count() == 2
+
+
+@pytest.fixture
+def certificate(version: Any) -> Any:
+    from govhall.licenses.models import LicenseType
+
+    certificate = LicenseType.objects.create(
+        name="最低生活保障金领取证",
+        type_code="11100000000013022X012",
+        defining_authority="中华人民共和国民政部",
+        face_schema={
+            "fields": [{"name": "household_size", "type": "integer", "label": "保障人口", "min": 1}]
+        },
+        validity_years=1,
+        holder_kind="person",
+    )
+    certificate.items.add(version.handling_item.implementation.base_item)
+    return certificate
+
+
+def test_the_licence_is_in_the_library_when_the_submission_returns(
+    version: Any, zhang: Any, certificate: Any
+) -> None:
+    from govhall.cases.rules_inputs import license_input_name
+    from govhall.licenses.models import License
+    from govhall.licenses.services.seals import seal_create
+    from govhall.rules.inputs import Subject, facts_resolve
+
+    today = datetime.date.today()
+    seal_create(
+        department=version.handling_item.implementation.department,
+        name="开阳县民政局行政审批专用章",
+        valid_from=today - datetime.timedelta(days=30),
+        valid_until=today + datetime.timedelta(days=3000),
+        actor=None,
+    )
+    name = license_input_name(certificate.type_code)
+    subject = Subject(version, zhang, None, {}, today)
+    before = facts_resolve([name], subject)[name]
+    assert (before.value, before.source, before.status) == (False, "license_library", "ok")
+    _rules(version)
+    case = _submit(version, zhang)  # no outbox dispatch: issued inside the request
+    license = License.objects.get(case_number=case.number)
+    assert (license.holder_name, license.face) == ("张建国", {"household_size": 2})
+    after = facts_resolve([name], subject)[name]
+    assert (after.value, after.status) == (True, "ok")
+    assert license.identifier in after.detail
+
+
+def test_without_a_seal_the_approval_stands_and_the_licence_waits(
+    version: Any, zhang: Any, certificate: Any
+) -> None:
+    from govhall.licenses.models import License
+
+    _rules(version)
+    case = _submit(version, zhang)
+    assert case.state == "closed"
+    assert License.objects.filter(case_number=case.number).count() == 0
