@@ -324,6 +324,9 @@ GOVHALL.update(
         # Data-source plugins (identity.sources): the demo sources answer from bundled data.
         "POPULATION_SOURCE": env("GOVHALL_POPULATION_SOURCE", "demo"),
         "LEGAL_ENTITY_SOURCE": env("GOVHALL_LEGAL_ENTITY_SOURCE", "demo"),
+        # The share (%) of automatic decisions sampled for a human spot check, for items whose
+        # rate was never set in the workbench (docs/rules.md).
+        "RULES_SPOT_CHECK_PERCENT": env("GOVHALL_RULES_SPOT_CHECK_PERCENT", 10, int),
         # WebAuthn relying party: the registrable domain the portal is served from.
         "WEBAUTHN_RP_ID": env("GOVHALL_WEBAUTHN_RP_ID", "localhost"),
         "WEBAUTHN_RP_NAME": env("GOVHALL_WEBAUTHN_RP_NAME", "govhall 一体化在线政务服务平台"),

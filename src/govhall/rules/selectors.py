@@ -23,7 +23,7 @@ def automation_of(item: HandlingItem) -> ItemAutomation:
     found = ItemAutomation.objects.filter(handling_item=item).first()
     if found is not None:
         return found
-    default = settings.GOVHALL.get("RULES_SPOT_CHECK_PERCENT", 10)
+    default = settings.GOVHALL["RULES_SPOT_CHECK_PERCENT"]
     return ItemAutomation(handling_item=item, spot_check_percent=default)
 
 

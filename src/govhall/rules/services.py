@@ -3,6 +3,8 @@ spot-check rate. Each writes its audit record in the same transaction."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -155,3 +157,52 @@ def automation_set(
             },
         )
     return current
+
+
+def rules_carry_over(version: ItemVersion, previous: ItemVersion | None, actor: Any) -> None:
+    """A newly published item version keeps the review standards of the version it
+    supersedes (inside the publication's transaction): the published revision is copied as
+    revision 1 of the new version, published, when it is still valid for the new version's
+    form and sources. When it is not, nothing is copied — the item is decided by people until
+    a revision for the new version is published — and the audit record says why."""
+    if previous is None or RuleSet.objects.filter(version=version).exists():
+        return
+    source = RuleSet.objects.filter(version=previous, state=RuleSetState.PUBLISHED).first()
+    if source is None:
+        return
+    try:
+        table = rule_set_check(version, source.dmn)
+    except ValidationFailed as refused:
+        audit_record_create(
+            actor=actor,
+            action="rules.rule_set.not_carried_over",
+            object_type="rule_set",
+            object_id=str(source.uuid),
+            data={
+                "version": str(version.uuid),
+                "problems": [str(e.message) for e in refused.errors][:20],
+            },
+        )
+        return
+    copied = RuleSet.objects.create(
+        version=version,
+        revision=1,
+        state=RuleSetState.PUBLISHED,
+        name=source.name,
+        dmn=source.dmn,
+        sm3=table.sm3,
+        input_names=list(table.input_names),
+        instant_approval=source.instant_approval,
+        note=_("Carried over from version %(number)s, revision %(revision)s.")
+        % {"number": previous.number, "revision": source.revision},
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_at=timezone.now(),
+    )
+    audit_record_create(
+        actor=actor,
+        action="rules.rule_set.carry_over",
+        object_type="rule_set",
+        object_id=str(copied.uuid),
+        data={"version": str(version.uuid), "from": str(source.uuid), "sm3": table.sm3},
+    )

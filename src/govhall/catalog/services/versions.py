@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
@@ -474,16 +475,32 @@ def item_version_publish(
     with service_atomic():
         version = _locked(version)
         _require_state(version, VersionState.IN_REVIEW)
-        ItemVersion.objects.filter(
+        superseded = ItemVersion.objects.filter(
             handling_item_id=version.handling_item_id, state=VersionState.PUBLISHED
-        ).update(state=VersionState.SUPERSEDED, updated_at=timezone.now())
+        )
+        previous = superseded.first()
+        superseded.update(state=VersionState.SUPERSEDED, updated_at=timezone.now())
         version.state = VersionState.PUBLISHED
         version.published_at = timezone.now()
         version.published_by = actor if getattr(actor, "is_authenticated", False) else None
         version.save(update_fields=["state", "published_at", "published_by", "updated_at"])
         _refresh_published_flag(version, bump_revision=bump_revision)
         _transition(version, actor=actor, action="publish", data={})
+        for hook in _PUBLISHED_HOOKS:
+            hook(version, previous, actor)
     return version
+
+
+PublishedHook = Callable[[ItemVersion, "ItemVersion | None", Any], None]
+_PUBLISHED_HOOKS: list[PublishedHook] = []
+
+
+def version_published_hook_register(hook: PublishedHook) -> PublishedHook:
+    """Run ``hook(version, previous, actor)`` inside the transaction that publishes a version
+    (``previous``: the version it supersedes). Modules above the catalog attach what belongs
+    to a version this way — the review rules carry over to the next version (docs/rules.md)."""
+    _PUBLISHED_HOOKS.append(hook)
+    return hook
 
 
 def item_version_withdraw(*, actor: Any, version: ItemVersion, reason: str) -> ItemVersion:
