@@ -50,9 +50,9 @@ class LicenseLibraryProvider:
         for spec in specs:
             identifier = held.get(wanted.get(spec.name, ""))
             detail = (
-                _("licence %(identifier)s") % {"identifier": identifier}
+                _("license %(identifier)s") % {"identifier": identifier}
                 if identifier
-                else _("no valid licence of this type")
+                else _("no valid license of this type")
             )
             facts.append(Fact(spec.name, identifier is not None, spec.type, self.source, detail))
         return facts

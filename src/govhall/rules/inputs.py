@@ -40,7 +40,7 @@ SOURCE_LABELS = {
     "identity": _("verified identity"),
     "population": _("population database (人口库)"),
     "legal_entity": _("legal-entity database (法人库)"),
-    "license_library": _("licence library (电子证照库)"),
+    "license_library": _("license library (电子证照库)"),
 }
 
 
