@@ -78,10 +78,18 @@ def case_event_payload(
 
 
 def case_event_publish(
-    case: Case, action: str, *, opinion: str = "", sequence: int | None = None
+    case: Case,
+    action: str,
+    *,
+    opinion: str = "",
+    sequence: int | None = None,
+    by_rules: bool = False,
 ) -> None:
-    """Publish the log entry's event and, for a grant, ``cases.case.granted``."""
+    """Publish the log entry's event and, for a grant, ``cases.case.granted``; ``by_rules``
+    marks an action the review rules took on their own (instant approval)."""
     payload = case_event_payload(case, action, opinion=opinion, sequence=sequence)
+    if by_rules:
+        payload["by_rules"] = True
     if action in FIRST_ACTIONS:
         # The receipt's query code travels with the submission notice (progress only).
         payload["lookup_code"] = case_lookup_code(case.number)

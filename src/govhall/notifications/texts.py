@@ -39,6 +39,9 @@ SMS_ACTIONS = frozenset(
         "return_pre_review",
     }
 )
+#: Steps the review rules take on their way to a decision (instant approval): in the portal
+#: only — one text message tells the decision, not four in the same second.
+QUIET_WHEN_BY_RULES = frozenset({"accept", "deliver"})
 TITLE_MAX_LENGTH = 200
 
 
@@ -52,6 +55,7 @@ class CaseStep:
     item: str
     opinion: str
     lookup_code: str
+    by_rules: bool = False
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> CaseStep:
@@ -63,6 +67,7 @@ class CaseStep:
             item=str(payload.get("item") or ""),
             opinion=str(payload.get("opinion") or "").strip(),
             lookup_code=str(payload.get("lookup_code") or ""),
+            by_rules=bool(payload.get("by_rules")),
         )
 
     @property
@@ -72,6 +77,8 @@ class CaseStep:
 
     @property
     def is_told_by_sms(self) -> bool:
+        if self.by_rules and self.action in QUIET_WHEN_BY_RULES:
+            return False
         return self.is_told_in_app and self.action in SMS_ACTIONS
 
 

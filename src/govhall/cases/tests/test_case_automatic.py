@@ -17,6 +17,7 @@ from govhall.catalog.models import ItemVersion
 from govhall.core.models import AuditRecord
 from govhall.identity.models import Person
 from govhall.identity.services import person_register
+from govhall.notifications.tests.conftest import delivered, sms_outbox  # noqa: F401
 from govhall.rules.builder import SimpleInput, SimpleRule, SimpleTable, dmn_from_simple
 from govhall.rules.models import RuleSet
 from govhall.rules.services import automation_set, rule_set_publish, rule_set_save
@@ -279,3 +280,19 @@ def test_without_a_seal_the_approval_stands_and_the_licence_waits(
     case = _submit(version, zhang)
     assert case.state == "closed"
     assert License.objects.filter(case_number=case.number).count() == 0
+
+
+def test_an_instant_approval_sends_one_text_for_the_decision(
+    version: Any,
+    zhang: Any,
+    sms_outbox: Any,  # noqa: F811
+    delivered: Any,  # noqa: F811
+) -> None:
+    _rules(version)
+    case = delivered(lambda: _submit(version, zhang))
+    sign = "【govhall】"
+    texts = [m.text for m in sms_outbox]
+    assert texts[1:] == [
+        f"{sign}您的办件 {case.number}：作出决定：准予。详情请登录网上办事大厅查看。"
+    ]
+    assert texts[0].startswith(f"{sign}您的申请已提交")
