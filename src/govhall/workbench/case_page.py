@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from govhall.archive.download import stored_file_response
+from govhall.cases.automatic_selectors import case_decision, decision_explanation
 from govhall.cases.diagram import process_diagram
 from govhall.cases.models import Case
 from govhall.cases.selectors import (
@@ -191,6 +192,7 @@ def _context(user: User, case: Case, refusal: Refusal | None) -> dict[str, Any]:
     may_claim = assignable and case.assignee_id is None
     team = colleagues(case) if assignable else []
     shown_forms = {f.name for f in actions} | ({CLAIM} if may_claim else set())
+    decision = case_decision(case)
     return {
         "case": case,
         "detail": detail,
@@ -213,6 +215,10 @@ def _context(user: User, case: Case, refusal: Refusal | None) -> dict[str, Any]:
         and failed not in shown_forms | ({ASSIGN} if team else set()),
         "may_claim": may_claim,
         "colleagues": team,
+        # What the review rules found on submission (智能审批), explained, if the item had any.
+        "automatic": decision,
+        "automatic_explanation": decision_explanation(decision) if decision else None,
+        "automatic_check": getattr(decision, "spot_check", None) if decision else None,
     }
 
 
