@@ -30,14 +30,26 @@ class CaseDetail:
 
 
 def case_visible_to(user: User, case: Case) -> bool:
-    """The applicant's side (with a mandate for this item) and the staff who process it."""
-    if user.is_superuser or staff_may_process(user, case):
+    """The applicant's side (with a mandate for this item), the staff who process it, and
+    staff who may read cases (``cases.view_case``: supervisors, rule officers) within their
+    region and department."""
+    if user.is_superuser or staff_may_process(user, case) or _staff_may_read(user, case):
         return True
     try:
         applicant_acting(user, case)
     except DomainError:
         return False
     return True
+
+
+def _staff_may_read(user: User, case: Case) -> bool:
+    return (
+        user.is_staff
+        and user.has_perm("cases.view_case")
+        and StaffScope.for_user(user).covers(
+            region_prefix=case.region.prefix, department_id=case.department_id
+        )
+    )
 
 
 def case_for_number(number: str) -> Case | None:

@@ -123,6 +123,7 @@ ROLES = (
             "rules.view_itemautomation",
             "rules.change_itemautomation",
             "cases.view_automaticdecision",
+            "cases.view_case",
         ),
     ),
     Role(

@@ -37,13 +37,13 @@ def staff_user(request: HttpRequest) -> User:
     return request.user
 
 
-def staff_page(permission: str) -> Callable[[View[P]], View[P]]:
-    """Sign-in required; a 403 page for accounts without ``permission``."""
+def staff_page(*permissions: str) -> Callable[[View[P]], View[P]]:
+    """Sign-in required; a 403 page for accounts with none of ``permissions``."""
 
     def decorate(view: View[P]) -> View[P]:
         @functools.wraps(view)
         def checked(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-            if not is_workbench_staff(request.user, permission):
+            if not any(is_workbench_staff(request.user, p) for p in permissions):
                 return render(request, "workbench/forbidden.html", status=403)
             return view(request, *args, **kwargs)
 

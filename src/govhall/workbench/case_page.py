@@ -35,7 +35,7 @@ from govhall.cases.services.assignment import case_assign
 from govhall.cases.transitions import APPLICANT, ASSIGNABLE_STATES, TRANSITIONS, action_label
 from govhall.core.errors import DomainError, FieldError, PermissionDenied, ValidationFailed
 from govhall.identity.models import User
-from govhall.workbench.access import staff_user, workbench_page
+from govhall.workbench.access import PERMISSION, staff_page, staff_user
 from govhall.workbench.action_forms import action_form, posted_data
 from govhall.workbench.labels import deadline_label
 from govhall.workbench.presenters import (
@@ -68,7 +68,7 @@ def _visible_case(user: User, number: str) -> Case:
     return case
 
 
-@workbench_page
+@staff_page(PERMISSION, "cases.view_case")
 @require_http_methods(["GET", "POST"])
 def case_page(request: HttpRequest, number: str) -> HttpResponse:
     user = staff_user(request)
@@ -222,7 +222,7 @@ def _context(user: User, case: Case, refusal: Refusal | None) -> dict[str, Any]:
     }
 
 
-@workbench_page
+@staff_page(PERMISSION, "cases.view_case")
 @require_safe
 def material_download(request: HttpRequest, number: str, upload_uuid: uuid.UUID) -> FileResponse:
     """A material of the case as an attachment (never shown inline from our origin)."""

@@ -75,3 +75,41 @@ def test_the_bureaus_clerk_and_an_administrator_see_the_case(
         assert page.status_code == 200
         assert "最低生活保障申请" in page.content.decode()
     assert signed_in(clerk).get("/workbench/cases/0000/").status_code == 404
+
+
+def test_supervisors_read_the_cases_of_their_scope_and_change_nothing(
+    version: Any, zhang: Any, clerk: Any, other_clerk: Any, signed_in: Any
+) -> None:
+    """A supervisor (cases.view_case) opens the case page and its materials read-only; one of
+    another county gets 404; an action posted by a reader is refused and changes nothing."""
+    from django.contrib.auth.models import Permission
+
+    case = new_case(version, zhang)
+    reader = User.objects.create_user(
+        username="supervisor.kaiyang",
+        is_staff=True,
+        department=clerk.department,
+        region=clerk.region,
+    )
+    far = User.objects.create_user(
+        username="supervisor.xifeng",
+        is_staff=True,
+        department=other_clerk.department,
+        region=other_clerk.region,
+    )
+    view_case = Permission.objects.get(codename="view_case")
+    reader.user_permissions.add(view_case)
+    far.user_permissions.add(view_case)
+    client = signed_in(User.objects.get(pk=reader.pk))
+    for url in _urls(case)[1:]:
+        assert client.get(url).status_code == 200
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "You have no action to take on this case now." in page
+    assert client.get("/workbench/cases/").status_code == 403  # the queue is for processors
+    response = client.post(f"/workbench/cases/{case.number}/", {"action": "accept"})
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.state == "submitted"
+    far_client = signed_in(User.objects.get(pk=far.pk))
+    for url in _urls(case)[1:]:
+        assert far_client.get(url).status_code == 404
