@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from govhall.cases.automatic_selectors import case_decision, decision_explanation
 from govhall.cases.models import Case, CaseState
 from govhall.cases.selectors import (
     DEADLINE_STATES,
@@ -95,6 +96,78 @@ class DueOut(Schema):
     working_days_left: int
 
 
+class DecisionRuleSetOut(Schema):
+    name: str
+    revision: int
+
+
+class DecisionStandardOut(Schema):
+    row: int
+    description: str = Field(description="The review standard (the rule's description).")
+    matched: bool = Field(description="Whether the rule held on the application's data.")
+    outcome: str = Field(description="What the rule decides when it holds.")
+    reason: str
+
+
+class DecisionInputOut(Schema):
+    name: str
+    label: str
+    value: str = Field(description="As shown to people (是/否 for yes/no).")
+    source: str = Field(description="Where the value came from, in words.")
+    detail: str = Field(description="How it was obtained (the source's name, a licence…).")
+    ok: bool = Field(description="False when the value could not be obtained.")
+
+
+class AutomaticDecisionOut(Schema):
+    outcome: str = Field(description="approve, refuse, manual or pending.")
+    decided: bool = Field(
+        description="Whether the rules decided the case (instant approval, 秒批) or only "
+        "advised the staff."
+    )
+    rule_set: DecisionRuleSetOut
+    summary: str
+    reasons: list[str]
+    standards: list[DecisionStandardOut]
+    inputs: list[DecisionInputOut]
+
+
+def _automatic_decision_out(case: Case) -> AutomaticDecisionOut | None:
+    decision = case_decision(case)
+    if decision is None:
+        return None
+    explanation = decision_explanation(decision)
+    return AutomaticDecisionOut(
+        outcome=decision.outcome,
+        decided=decision.decided,
+        rule_set=DecisionRuleSetOut(
+            name=decision.rule_set.name, revision=decision.rule_set.revision
+        ),
+        summary=explanation.summary,
+        reasons=explanation.reasons,
+        standards=[
+            DecisionStandardOut(
+                row=s.row,
+                description=s.description,
+                matched=s.matched,
+                outcome=s.outcome,
+                reason=s.reason,
+            )
+            for s in explanation.standards
+        ],
+        inputs=[
+            DecisionInputOut(
+                name=i.name,
+                label=i.label,
+                value=i.value,
+                source=i.source,
+                detail=i.detail,
+                ok=i.ok,
+            )
+            for i in explanation.inputs
+        ],
+    )
+
+
 class CaseOut(Schema):
     number: str
     state: str
@@ -116,6 +189,10 @@ class CaseOut(Schema):
     extension_days: int
     current_steps: list[StepOut]
     actions: list[str]
+    automatic_decision: AutomaticDecisionOut | None = Field(
+        description="What the review rules found on submission (智慧审批), explained: null "
+        "when the item had no published rules then."
+    )
 
 
 def _case_out(case: Case, user: User) -> CaseOut:
@@ -175,6 +252,7 @@ def _case_out(case: Case, user: User) -> CaseOut:
             for s in case.current_steps
         ],
         actions=available_actions(user, case),
+        automatic_decision=_automatic_decision_out(case),
     )
 
 
@@ -547,7 +625,10 @@ def _visible_case(request: HttpRequest, number: str) -> Case:
     description=(
         "The applicant (or whoever may act for them on this item) and staff with "
         "cases.process_case whose region and department cover the case; 404 for anyone else. "
-        "Due dates come with the working days used and left; clock stops are listed."
+        "Due dates come with the working days used and left; clock stops are listed. "
+        "automatic_decision explains what the review rules found on submission: the outcome, "
+        "whether they decided the case (秒批) or only advised the staff, each review standard "
+        "and whether it held, each input with its value and source (in the request's language)."
     ),
 )
 def get_case(request: HttpRequest, number: str) -> CaseOut:

@@ -52,6 +52,7 @@ from govhall.core.models import Department, Region
 from govhall.demo.cases_loader import demo_cases_load
 from govhall.demo.identity_loader import demo_identity_load, demo_persons
 from govhall.demo.licenses_loader import demo_licenses_load
+from govhall.demo.rules_loader import demo_rules_load
 from govhall.identity.roles import role_group, roles_sync
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "catalog"
@@ -289,7 +290,9 @@ def _item(
         )
         report.base_items += 1
     for place in entry.get("implementations", []):
-        department = departments[place["department"]]
+        department = departments.get(place["department"])
+        if department is None:  # a partial load (demo_item_load) leaves this place out
+            continue
         region = _region(str(place["region"]))
         implementation = Implementation.objects.filter(
             base_item=base, department=department, region=region
@@ -325,6 +328,23 @@ def _item(
                     guide=guide_input(handling["guide"], overrides=overrides),
                 )
                 report.versions += 1
+
+
+def demo_departments() -> dict[str, Department]:
+    """The demo departments by their key in ``departments.yaml`` (loaded when missing)."""
+    return _departments(LoadReport())
+
+
+def demo_item_load(base_code: str, departments: dict[str, Department]) -> None:
+    """One base item of the demo catalog, published only at its places whose department is
+    in ``departments`` (what a test needs of the demo, without loading all of it)."""
+    _themes()
+    for path in sorted(DATA_DIR.glob("items_*.yaml")):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+            if entry["base_code"] == base_code:
+                _item(LoadReport(), departments, None, entry)
+                return
+    raise LookupError(base_code)
 
 
 def _intermediaries(report: LoadReport, departments: dict[str, Department]) -> None:
@@ -438,6 +458,7 @@ def demo_load() -> LoadReport:
     report.notes.extend(demo_identity_load(departments))
     report.notes.extend(demo_licenses_load(departments))
     report.notes.extend(demo_cases_load(departments, {p.name: p.id_number for p in demo_persons()}))
+    report.notes.extend(demo_rules_load(departments))
     _publications(actor=None)
     report.notes.append(
         f"{Implementation.objects.count()} implementation items, "

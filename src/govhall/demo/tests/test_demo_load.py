@@ -93,6 +93,7 @@ def test_the_demo_restaurant_case_ends_with_a_verifiable_food_license() -> None:
 
     demo_load()
     assert sorted(Seal.objects.values_list("department__name", flat=True)) == [
+        "开阳县卫生健康局",
         "开阳县市场监督管理局",
         "开阳县民政局",
     ]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from govhall.archive.download import stored_file_response
+from govhall.cases.automatic_selectors import case_decision
 from govhall.cases.diagram import process_diagram
 from govhall.cases.lookup import case_lookup_code
 from govhall.cases.models import Channel
@@ -50,6 +51,8 @@ from govhall.catalog.models import ItemVersion, MaterialSource
 from govhall.core.errors import DomainError, FieldError, ValidationFailed, error_text
 from govhall.identity.acting import principals_for
 from govhall.identity.models import User
+from govhall.identity.selectors import person_for_user
+from govhall.portal.cases.decision import decision_shown
 
 
 def _user(request: HttpRequest) -> User:
@@ -233,6 +236,15 @@ def _submit(
             )
             % {"number": case.number},
         )
+    elif (decision := case_decision(case)) is not None and decision.decided:
+        messages.success(
+            request,
+            _(
+                "Your application was submitted and decided at once by the review rules. "
+                "Case number: %(number)s"
+            )
+            % {"number": case.number},
+        )
     else:
         messages.success(
             request,
@@ -376,7 +388,8 @@ def my_case_notice(request: HttpRequest, number: str, notice_uuid: uuid.UUID) ->
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_case(request: HttpRequest, number: str) -> HttpResponse:
-    """One case: progress timeline, due dates, materials; withdrawing."""
+    """One case: the automatic decision and its licences when the rules decided it (秒批),
+    progress timeline, due dates, materials; withdrawing."""
     user = _user(request)
     case = case_for_number(number)
     if case is None or not case_visible_to(user, case):
@@ -428,6 +441,7 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
             "may_withdraw": case.state in TRANSITIONS["withdraw"].sources,
             "in_pre_review": case.state in PRE_REVIEW_STATES,
             "lookup_code": case_lookup_code(case.number),
+            "decision": decision_shown(case, person_for_user(user)),
             "action_error": error,
             "notices": list(case.notices.select_related("seal")),
             "asked_materials": _asked_materials(case),

@@ -415,8 +415,15 @@ def check_material(report: Report, where: str, material: Mapping[str, Any]) -> b
         where,
         "material count must be >= 1",
     )
-    extra = set(material) - set(MATERIAL_KEYS) - {"blank_form"}
+    extra = set(material) - set(MATERIAL_KEYS) - {"blank_form", "license_type_code"}
     report.require(not extra, where, f"unknown material keys {sorted(extra)}")
+    if "license_type_code" in material:
+        type_code = str(material["license_type_code"])
+        report.require(
+            len(type_code) == 21 and uscc.is_valid(type_code[:18]) and type_code[18:].isdigit(),
+            where,
+            f"license_type_code {type_code} is not a credit code and 3 digits",
+        )
     form = material.get("blank_form")
     if form is None:
         return False
@@ -792,6 +799,29 @@ def check_intermediaries(
     return counts
 
 
+def check_forms(report: Report, forms: Mapping[str, Any], base_codes: set[str]) -> None:
+    """Application forms (forms.yaml): each names a base item of the catalogue; field names
+    are unique identifiers with a Chinese and an English label."""
+    for code, form in forms.items():
+        where = f"forms.yaml {code}"
+        report.require(str(code) in base_codes, where, "no base item with this code")
+        fields = form.get("fields") if isinstance(form, dict) else None
+        if not report.require(isinstance(fields, list) and bool(fields), where, "no fields"):
+            continue
+        names = [f.get("name") for f in fields]
+        report.require(len(names) == len(set(names)), where, "duplicate field names")
+        for entry in fields:
+            name = str(entry.get("name"))
+            report.require(
+                bool(re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name)), where, f"field name {name}"
+            )
+            report.require(
+                bool(entry.get("label")) and bool(entry.get("label_en")),
+                where,
+                f"field {name} needs label and label_en",
+            )
+
+
 def print_counter(title: str, counter: Mapping[str, int], order: Iterable[str]) -> None:
     print(title)
     for key in order:
@@ -813,6 +843,7 @@ def main() -> int:
     intermediary_counts = check_intermediaries(
         report, intermediaries, stats["base_codes"], departments, townships
     )
+    check_forms(report, load_yaml(CATALOG_DIR / "forms.yaml")["forms"], stats["base_codes"])
 
     report.require(stats["items"] >= MIN_BASE_ITEMS, "totals", f"only {stats['items']} base items")
     report.require(
