@@ -33,8 +33,8 @@ from django.utils import timezone, translation
 from govhall.archive.models import ArchiveOutcome, ArchiveVolume, EntryKind, StoredFile
 from govhall.archive.selectors import archive_volume_for_case
 from govhall.archive.services import EntryInput, archive_volume_create, stored_file_put
-from govhall.cases.models import Case, CaseAction, CaseNotice, MaterialUpload, NoticeKind
-from govhall.cases.notices import NOTICE_FOR_ACTION, TITLES
+from govhall.cases.models import Case, CaseAction, CaseNotice, MaterialUpload
+from govhall.cases.notices import NOTICE_FOR_ACTION, notice_title
 from govhall.cases.transitions import action_label
 from govhall.catalog.form_pages import Answer, answers_shown
 from govhall.core.documents import html_to_pdf
@@ -192,7 +192,7 @@ def _log_row(action: CaseAction) -> dict[str, Any]:
 
 def _notice_row(notice: CaseNotice) -> dict[str, Any]:
     return {
-        "title": TITLES[NoticeKind(notice.kind)],
+        "title": notice_title(notice.case, notice.kind),
         "number": notice.number,
         "issued_on": notice.issued_on,
         "sealed": notice.seal_id is not None,
@@ -200,7 +200,7 @@ def _notice_row(notice: CaseNotice) -> dict[str, Any]:
 
 
 def _notice_title(notice: CaseNotice) -> str:
-    return f"{TITLES[NoticeKind(notice.kind)]}（{notice.number}）"[:MAX_TITLE]
+    return f"{notice_title(notice.case, notice.kind)}（{notice.number}）"[:MAX_TITLE]
 
 
 __all__ = ["NoticesPending", "case_archive", "case_outcome", "on_case_finished"]

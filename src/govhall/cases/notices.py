@@ -57,8 +57,24 @@ TITLES = {
     NoticeKind.DENIAL: "不予行政许可决定书",
     NoticeKind.EXTENSION: "延长办理期限告知书",
 }
+#: The decisions of items that are not administrative licences (行政给付、行政确认、公共服务…):
+#: the Administrative Licensing Law's titles are for licences only.
+DECISION_TITLES_OTHER = {
+    NoticeKind.GRANT: "准予办理决定书",
+    NoticeKind.DENIAL: "不予办理决定书",
+}
+LICENSING_ITEM_TYPE = "01"
 #: Decisions that adversely affect the applicant state the remedies (复议 60 days, 诉讼 6 months).
 WITH_REMEDIES = frozenset({NoticeKind.REFUSAL, NoticeKind.DENIAL})
+
+
+def notice_title(case: Case, kind: str) -> str:
+    """The document's title: a decision on an item that is not an administrative licence
+    is not called a licensing decision."""
+    title = TITLES[NoticeKind(kind)]
+    if case.version.handling_item.implementation.base_item.item_type.code != LICENSING_ITEM_TYPE:
+        title = DECISION_TITLES_OTHER.get(NoticeKind(kind), title)
+    return title
 
 
 def _next_number(case: Case, kind: str, year: int) -> str:
@@ -72,7 +88,7 @@ def notice_render(case: Case, entry: CaseAction, kind: str, number: str) -> byte
     version = case.version
     implementation = version.handling_item.implementation
     context: dict[str, Any] = {
-        "title": TITLES[NoticeKind(kind)],
+        "title": notice_title(case, kind),
         "kind": kind,
         "number": number,
         "case": case,

@@ -52,7 +52,8 @@ def value_text(value: Any) -> str:
 
 
 def outcome_summary(outcome: str, reasons: list[str], pending_days: int | None = None) -> str:
-    joined = "；".join(reasons)
+    # The reasons are the table's sentences: drop their own full stops, the summary ends one.
+    joined = "；".join(r.rstrip("。.；;， ") for r in reasons)
     if outcome == APPROVE:
         return _("The application meets every review standard and was approved automatically.")
     if outcome == REFUSE:

@@ -81,7 +81,7 @@ def test_a_closed_granted_case_is_archived_with_its_whole_file(
         ("application_form", "申请表"),
         ("material", "最低生活保障申请书"),
         ("notice", f"受理通知书（开阳县民政局受字〔{year}〕00001号）"),
-        ("notice", f"准予行政许可决定书（开阳县民政局准字〔{year}〕00001号）"),
+        ("notice", f"准予办理决定书（开阳县民政局准字〔{year}〕00001号）"),
         ("action_log", "办理过程记录"),
     ]
     entries = list(volume.entries.order_by("sequence").select_related("stored_file"))
