@@ -248,6 +248,9 @@ GOVHALL: dict[str, Any] = {
     "SEAL_SIGNER_URL": env("GOVHALL_SEAL_SIGNER_URL", ""),
     "SEAL_SIGNER_TOKEN": env("GOVHALL_SEAL_SIGNER_TOKEN", ""),
     "SEAL_SIGNER_TIMEOUT": float(env("GOVHALL_SEAL_SIGNER_TIMEOUT", "5")),
+    # The SM4 key of `govhall backup` / `restore` (32 hex digits); no default: without it they
+    # refuse to run (docs/backup.md). Keep a copy apart from the backups.
+    "BACKUP_KEY": env("GOVHALL_BACKUP_KEY", ""),
 }
 
 # INSECURE development RSA key of the OpenID Connect provider (public in the repository);

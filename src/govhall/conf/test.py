@@ -17,3 +17,6 @@ STORAGES = {
 }
 STATIC_ROOT = None  # type: ignore[assignment]  # no collected files in tests
 GOVHALL["SMS_BACKEND"] = "memory"
+# INSECURE: a public backup key, for tests only (core.backup warns when it is in use).
+INSECURE_DEVELOPMENT_BACKUP_KEY = "000102030405060708090a0b0c0d0e0f"
+GOVHALL["BACKUP_KEY"] = INSECURE_DEVELOPMENT_BACKUP_KEY
