@@ -59,7 +59,10 @@ class BearerAuth(HttpBearer):
         return None
 
 
-#: A signed-in user: browser session (with CSRF) or a bearer token.
-USER = (django_auth, BearerAuth())
+# The bearer token is tried first: django-ninja's session check raises 403 on a write without
+# a CSRF token instead of passing to the next method, so a script's token (which no browser
+# sends by itself, hence needs no CSRF token) would never get to be read.
+#: A signed-in user: a bearer token, or a browser session (with CSRF).
+USER = (BearerAuth(), django_auth)
 #: A signed-in user or another system with a client-credentials token.
-USER_OR_SYSTEM = (django_auth, BearerAuth(allow_systems=True))
+USER_OR_SYSTEM = (BearerAuth(allow_systems=True), django_auth)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone, translation
 
 from govhall.core.crypto import sm3_hex
@@ -103,3 +104,28 @@ def test_tokens_through_the_api(make_person: Any, client: Any) -> None:
     )
     client.force_login(other.user)
     assert client.delete(f"/api/v1/identity/tokens/{body['uuid']}").status_code == 404
+
+
+def test_a_bearer_token_writes_without_a_csrf_token(make_person: Any) -> None:
+    """A script's token is not sent by a browser on its own, so it needs no CSRF token: a write
+    with it succeeds under the CSRF checks a real server applies (the test client skips them by
+    default, which hid a 403 on every write through a token). A session still needs one."""
+    person = make_person(ZHANG)
+    token = create(person.user.username)["token"]
+    strict = Client(enforce_csrf_checks=True)
+    written = strict.post(
+        "/api/v1/identity/tokens",
+        {"name": "脚本", "expires_in_days": 7},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert written.status_code == 201
+    assert PersonalAccessToken.objects.count() == 2
+    strict.force_login(person.user)
+    forged = strict.post(
+        "/api/v1/identity/tokens",
+        {"name": "伪造", "expires_in_days": 7},
+        content_type="application/json",
+    )
+    assert forged.status_code == 403
+    assert PersonalAccessToken.objects.count() == 2
