@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from govhall.conf.env import env, parse_bool, parse_list
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "govhall.core.security_headers.ContentSecurityPolicyMiddleware",
+    "govhall.core.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -173,6 +177,38 @@ SESSION_COOKIE_SECURE = env("SECURE_COOKIES", False, parse_bool)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp; docs/security.md): scripts only from this origin or with
+# the response's nonce, no inline styles, no plug-ins, no framing. A page whose forms lead to a
+# registered single sign-on system adds that system's origin to form-action (identity.oidc).
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if env("CSP_REPORT_URI", ""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env("CSP_REPORT_URI", "")]
+# Browser features no page uses are switched off; passkeys (WebAuthn) stay on for this origin.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -322,6 +358,12 @@ GOVHALL.update(
         "SIGN_IN_MAX_FAILURES_PER_ADDRESS": env(
             "GOVHALL_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 30, int
         ),
+        # Public look-ups per client address and window (core.rate_limits): the case progress
+        # look-up (number and query code) and the license verification page.
+        "CASE_LOOKUP_MAX_PER_WINDOW": env("GOVHALL_CASE_LOOKUP_MAX_PER_WINDOW", 10, int),
+        "CASE_LOOKUP_WINDOW_SECONDS": env("GOVHALL_CASE_LOOKUP_WINDOW_SECONDS", 10 * 60, int),
+        "LICENSE_VERIFY_MAX_PER_WINDOW": env("GOVHALL_LICENSE_VERIFY_MAX_PER_WINDOW", 60, int),
+        "LICENSE_VERIFY_WINDOW_SECONDS": env("GOVHALL_LICENSE_VERIFY_WINDOW_SECONDS", 10 * 60, int),
         # A case turns yellow when this share of its promised limit is used (red when overdue).
         "DEADLINE_WARNING_SHARE": env("GOVHALL_DEADLINE_WARNING_SHARE", 0.8, float),
         # Data-source plugins (identity.sources): the demo sources answer from bundled data.

@@ -12,7 +12,7 @@ from govhall.conf.base import (
     OIDC_PRIVATE_KEY,
     SECRET_KEY,
 )
-from govhall.conf.env import env, parse_bool
+from govhall.conf.env import env, parse_bool, parse_list
 from govhall.conf.storage import default_storage_setting
 
 DEBUG = False
@@ -36,6 +36,23 @@ if GOVHALL["SMS_BACKEND"] in {"console", "memory"}:
     raise RuntimeError("GOVHALL_SMS_BACKEND must name a real SMS gateway in production")
 SESSION_COOKIE_SECURE = env("SECURE_COOKIES", True, parse_bool)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS only (docs/security.md): browsers remember it for SECURE_HSTS_SECONDS (a year; 0 turns
+# it off while a site is first moved to HTTPS).
+SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS", 365 * 24 * 3600, int)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env("SECURE_HSTS_INCLUDE_SUBDOMAINS", False, parse_bool)
+SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD", False, parse_bool)
+# Off by default: nginx in front redirects http:// to https:// (and would loop with this on
+# unless it passes SECURE_PROXY_SSL_HEADER).
+SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", False, parse_bool)
+# "HTTP_X_FORWARDED_PROTO,https": the header the proxy in front sets on HTTPS requests (it must
+# also remove the header from what clients send).
+_proxy_ssl_header: list[str] = env("SECURE_PROXY_SSL_HEADER", [], parse_list)
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2:
+        raise RuntimeError(
+            "SECURE_PROXY_SSL_HEADER: expected HEADER,value (HTTP_X_FORWARDED_PROTO,https)"
+        )
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header[0], _proxy_ssl_header[1])
 STORAGES = {
     "default": default_storage_setting(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -2,7 +2,9 @@
 
 A guide page is the same for every visitor in a language until the catalog changes, and
 costs ~10 ms to build (seven queries, a large template). Its cache key embeds the catalog
-revision, so a publication or withdrawal retires every cached page at once.
+revision, so a publication or withdrawal retires every cached page at once. A cached page must
+not hold a Content-Security-Policy nonce (no inline script): each response's header gets a new
+one (core.security_headers).
 """
 
 from __future__ import annotations

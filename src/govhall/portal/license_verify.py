@@ -3,6 +3,9 @@
 Anyone, signed in or not, enters or follows a license identifier and sees whether the license
 is genuine and current, the reasons when it is not, a summary (the holder's name masked), and
 links to the signed payload, the signature and the seal's public key to check it themself.
+Each client address may verify ``GOVHALL["LICENSE_VERIFY_MAX_PER_WINDOW"]`` licenses (60) in
+``LICENSE_VERIFY_WINDOW_SECONDS`` (10 minutes; portal.rate_limits): enough for a counter that
+checks licenses all day, too few to walk the license library for holders' names.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from govhall.core.personal_data import mask_name
 from govhall.licenses.verification import license_verify
+from govhall.portal.rate_limits import LICENSE_VERIFY, public_lookup_count, render_rate_limited
 
 
 @require_safe
@@ -26,6 +30,11 @@ def license_verify_form(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def license_verify_page(request: HttpRequest, identifier: str) -> HttpResponse:
+    verdict = public_lookup_count(request, LICENSE_VERIFY)
+    if not verdict.allowed:
+        return render_rate_limited(
+            request, "portal/license_verify.html", {"outcome": None}, verdict
+        )
     outcome = license_verify(identifier)
     license = outcome.license
     return render(

@@ -15,15 +15,24 @@ from oauth2_provider.views import (  # type: ignore[attr-defined]
     AuthorizationView,
     IntrospectTokenView,
     RevokeTokenView,
+    RPInitiatedLogoutView,
     TokenView,
 )
 
+from govhall.identity.oidc.return_origins import with_return_origin
+
 app_name = "oauth2_provider"
 
+# The consent and logout pages post forms that end at the system (return_origins.py).
 urlpatterns = [
-    path("authorize/", AuthorizationView.as_view(), name="authorize"),
+    path("authorize/", with_return_origin(AuthorizationView.as_view()), name="authorize"),
     path("token/", TokenView.as_view(), name="token"),
     path("revoke_token/", RevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", IntrospectTokenView.as_view(), name="introspect"),
-    *dot_urls.oidc_urlpatterns,
+    *[p for p in dot_urls.oidc_urlpatterns if p.name != "rp-initiated-logout"],
+    path(
+        "logout/",
+        with_return_origin(RPInitiatedLogoutView.as_view()),
+        name="rp-initiated-logout",
+    ),
 ]

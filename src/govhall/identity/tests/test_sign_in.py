@@ -196,6 +196,26 @@ def test_sms_rate_limits(make_person: Any, sms_outbox: Any) -> None:
     assert len(sms_outbox) == 1
 
 
+def test_an_address_asking_for_too_many_codes_is_refused(
+    make_person: Any, sms_outbox: Any, settings: Any
+) -> None:
+    """SMS_MAX_PER_ADDRESS_PER_HOUR codes per address and hour, whatever the numbers."""
+    settings.GOVHALL = {**settings.GOVHALL, "SMS_MAX_PER_ADDRESS_PER_HOUR": 3}
+    make_person(ZHANG)
+    for number in ("13900000001", "13900000002", "13900000003"):
+        sms_code_send(mobile=number, purpose=SmsPurpose.SIGN_IN, context=HOME)
+    with pytest.raises(TooManyAttempts) as limited:
+        sms_code_send(mobile="13985011234", purpose=SmsPurpose.SIGN_IN, context=HOME)
+    assert codes(limited.value) == ["sms.address_limited"]
+    assert limited.value.retry_after == 3600
+    assert sms_outbox == []
+    # Another address is counted on its own; an hour later the first may ask again.
+    sms_code_send(mobile="13985011234", purpose=SmsPurpose.SIGN_IN, context=OTHER)
+    assert len(sms_outbox) == 1
+    SmsCode.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
+    sms_code_send(mobile="13900000004", purpose=SmsPurpose.SIGN_IN, context=HOME)
+
+
 def test_a_number_without_an_account_gets_no_message_but_the_same_answer(
     db: Any, sms_outbox: Any
 ) -> None:

@@ -1,16 +1,20 @@
 """The public case look-up (办件进度查询): the case number and the applicant's query code show
 the progress only — no names, opinions or materials; an unknown number and a wrong code get
-the same 400 answer; an address may look up 10 times in 10 minutes (then 429). The applicant
+the same 400 answer; an address may look up 10 times in 10 minutes (then 429, naming the time
+to come back), and again once its window has passed. The applicant
 finds the query code on their case page and in the submission notice."""
 
 from __future__ import annotations
 
 import datetime
+import math
+import re
+import time
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from govhall.cases.lookup import (
     PublicProgress,
@@ -128,13 +132,22 @@ def test_a_wrong_code_and_an_unknown_number_get_the_same_message(
 def test_the_eleventh_look_up_in_ten_minutes_is_refused(case: Case, english: Client) -> None:
     for _attempt in range(10):
         assert english.post(URL, {"number": case.number, "code": "23456789"}).status_code == 400
+    before = timezone.localtime()
     limited = english.post(URL, {"number": case.number, "code": case_lookup_code(case.number)})
+    after = timezone.localtime()
     assert limited.status_code == 429
-    assert "Too many lookups from your network. Wait ten minutes and try again." in (
-        limited.content.decode()
+    retry_after = int(limited["Retry-After"])
+    assert 1 <= retry_after <= 600
+    notice = re.search(
+        r"Too many look-ups from your network\. Try again at (\d\d:\d\d) "
+        r"\(in about (\d+) minutes?\)\.",
+        " ".join(limited.content.decode().split()),
     )
+    assert notice is not None
+    wait = datetime.timedelta(seconds=retry_after)
+    assert notice[1] in {f"{before + wait:%H:%M}", f"{after + wait:%H:%M}"}
+    assert int(notice[2]) == math.ceil(retry_after / 60)
     assert "最低生活保障申请" not in limited.content.decode()
-    assert 1 <= int(limited["Retry-After"]) <= 600
     # Another address is counted on its own.
     other = english.post(
         URL,
@@ -157,3 +170,17 @@ def test_the_applicant_finds_the_query_code_on_the_case_page(case: Case, zhang: 
     page = client.get(f"/my/cases/{case.number}/").content.decode()
     assert f'<span class="code">{case_lookup_code(case.number)}</span>' in page
     assert 'href="/cases/lookup/"' in page  # the footer links the look-up
+
+
+def test_an_address_may_look_up_again_once_its_window_has_passed(
+    case: Case, english: Client, settings: Any
+) -> None:
+    settings.GOVHALL = {
+        **settings.GOVHALL,
+        "CASE_LOOKUP_MAX_PER_WINDOW": 2,
+        "CASE_LOOKUP_WINDOW_SECONDS": 1,
+    }
+    right = {"number": case.number, "code": case_lookup_code(case.number)}
+    assert [english.post(URL, right).status_code for _attempt in range(3)] == [200, 200, 429]
+    time.sleep(1.1)  # the cache forgets the window: a new one opens
+    assert english.post(URL, right).status_code == 200

@@ -25,6 +25,7 @@ from govhall.core.errors import (
     ValidationFailed,
     error_text,
 )
+from govhall.core.security_headers import csp_allow_form_targets
 from govhall.identity.acting import principals_for
 from govhall.identity.models import (
     Mandate,
@@ -34,6 +35,7 @@ from govhall.identity.models import (
     SmsPurpose,
     User,
 )
+from govhall.identity.oidc.return_origins import oidc_return_origins
 from govhall.identity.selectors import account_overview, person_find_by_id_number, person_for_user
 from govhall.identity.services import person_register
 from govhall.identity.services.assurance import person_verify_with_population_source
@@ -96,6 +98,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     sms_form = SmsSignInForm(prefix="sms")
     method = request.POST.get("method", "")
     context = ClientContext.from_request(request)
+    retry_after = 0  # seconds, when a limit refused the attempt (429)
     if method == "password":
         password_form = PasswordSignInForm(request.POST, prefix="pw")
         if password_form.is_valid():
@@ -107,6 +110,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 )
             except DomainError as error:
                 password_form.add_error(None, _refusal_message(error))
+                retry_after = error.retry_after if isinstance(error, TooManyAttempts) else 0
             else:
                 session_sign_in(request, user)
                 return HttpResponseRedirect(next_url)
@@ -128,10 +132,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                     return HttpResponseRedirect(next_url)
             except DomainError as error:
                 sms_form.add_error(None, _refusal_message(error))
+                retry_after = error.retry_after if isinstance(error, TooManyAttempts) else 0
     status = 200
     if any(form.errors for form in (password_form, sms_form)):
-        status = 400
-    return render(
+        status = 429 if retry_after else 400
+    response = render(
         request,
         "portal/account/sign_in.html",
         {
@@ -142,6 +147,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    # Signing in on the way to a system ends there: the page's forms may lead to it.
+    csp_allow_form_targets(response, oidc_return_origins(next_url))
+    return response
 
 
 @require_POST

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import Client
 
 from govhall.identity.models import Mandate, Organization, Person, SignInAttempt, User
 from govhall.identity.services import person_register
@@ -66,6 +67,30 @@ def test_a_wrong_password_is_shown_on_the_form(client: Any, zhang: Person) -> No
     assert "账号或密码错误" in page or "The account or the password is wrong." in page
     assert "_auth_user_id" not in client.session
     assert SignInAttempt.objects.get().failure_code == "sign_in.invalid"
+
+
+def test_a_locked_account_gets_429_and_when_to_come_back(zhang: Person) -> None:
+    """Five wrong passwords lock the account (identity.services.sign_in): the sixth attempt,
+    even with the right password, is answered 429 with Retry-After and the wait in minutes."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    for _attempt in range(5):
+        assert sign_in(client, "13985011234", "wrong-password-9").status_code == 400
+    locked = sign_in(client, "13985011234", PASSWORD, "")
+    assert locked.status_code == 429
+    assert 890 <= int(locked["Retry-After"]) <= 901
+    page = locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed attempts for this account; try again later. (about 15 min)" in page
+
+
+def test_sms_codes_asked_too_often_get_429(client: Any, zhang: Person) -> None:
+    """A second code for the same number within a minute is refused with 429."""
+    memory.outbox.clear()
+    first = client.post(SIGN_IN, {"method": "sms_send", "sms-mobile": "13985011234"})
+    again = client.post(SIGN_IN, {"method": "sms_send", "sms-mobile": "13985011234"})
+    assert (first.status_code, again.status_code) == (200, 429)
+    assert 1 <= int(again["Retry-After"]) <= 60
+    assert len(memory.outbox) == 1
 
 
 def test_sms_sign_in_through_the_page(client: Any, zhang: Person) -> None:
