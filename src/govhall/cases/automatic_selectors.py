@@ -15,9 +15,7 @@ from govhall.rules.inputs import Fact
 def case_decision(case: Case) -> AutomaticDecision | None:
     """The automatic decision stored for ``case`` on submission, if its item had rules."""
     return (
-        AutomaticDecision.objects.select_related("rule_set", "spot_check")
-        .filter(case=case)
-        .first()
+        AutomaticDecision.objects.select_related("rule_set", "spot_check").filter(case=case).first()
     )
 
 

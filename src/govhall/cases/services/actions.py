@@ -187,9 +187,7 @@ def _act(
         opinion=opinion,
         data={**step_data, **effects},
     )
-    case_event_publish(
-        locked, action, opinion=opinion, sequence=sequence, by_rules=role == RULES
-    )
+    case_event_publish(locked, action, opinion=opinion, sequence=sequence, by_rules=role == RULES)
     audit_record_create(
         actor=actor,
         action=f"cases.case.{action}",
