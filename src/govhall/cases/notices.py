@@ -162,9 +162,14 @@ def _seal(case: Case, day: datetime.date) -> Seal | None:
 
 
 def on_case_event(event: OutboxEvent) -> None:
-    """Outbox subscriber: the notice of the log entry the event announces."""
+    """Outbox subscriber: the notice of the log entry the event announces.
+
+    Only the entry's own event (``cases.case.<action>``): ``cases.case.granted`` repeats the
+    approve entry's payload for the licence library, and two dispatchers handling both events
+    at once would each make the grant notice (one then fails on the unique constraint).
+    """
     action = str(event.payload.get("action", ""))
-    if action not in NOTICE_FOR_ACTION:
+    if action not in NOTICE_FOR_ACTION or event.topic != f"cases.case.{action}":
         return
     case = (
         Case.objects.select_related(

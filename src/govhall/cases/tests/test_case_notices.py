@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from govhall.archive.selectors import stored_file_open
 from govhall.cases.models import CaseNotice
-from govhall.cases.notices import notice_issue
+from govhall.cases.notices import notice_issue, on_case_event
 from govhall.cases.services.actions import case_act
 from govhall.cases.tests.conftest import new_case
 from govhall.core.documents import pdf_fonts
@@ -61,6 +61,22 @@ def test_no_notice_for_internal_steps(version: Any, zhang: Any, clerk: Any) -> N
     case_act(case=case, action="review", actor=clerk, opinion="同意")
     outbox_dispatch()
     assert list(CaseNotice.objects.values_list("kind", flat=True)) == ["acceptance"]
+
+
+def test_only_the_entrys_own_event_makes_its_notice(version: Any, zhang: Any, clerk: Any) -> None:
+    """A grant publishes cases.case.approve and cases.case.granted with the same payload; the
+    grant notice comes from the approve event alone, so two dispatchers delivering the two
+    events at once cannot both make it (found by the crash harness: IntegrityError, retried)."""
+    case = new_case(version, zhang)
+    case_act(case=case, action="accept", actor=clerk)
+    case_act(case=case, action="review", actor=clerk, opinion="同意")
+    case_act(case=case, action="approve", actor=clerk, opinion="准予")
+    on_case_event(OutboxEvent.objects.get(topic="cases.case.granted"))
+    assert not CaseNotice.objects.filter(kind="grant").exists()
+    on_case_event(OutboxEvent.objects.get(topic="cases.case.approve"))
+    assert list(
+        CaseNotice.objects.filter(kind="grant").values_list("action_sequence", flat=True)
+    ) == [4]
 
 
 def test_a_department_with_a_seal_seals_its_notices(
