@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 MO := src/govhall/locale/zh_Hans/LC_MESSAGES/django.mo
 export DJANGO_SETTINGS_MODULE ?= govhall.conf.base
 
-.PHONY: run test venv assets system-deps lint types contracts migrations-check check bench e2e clean
+.PHONY: run test venv assets system-deps lint types contracts migrations-check check bench faults e2e clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,12 @@ check: lint types contracts migrations-check
 
 bench: $(STAMP) system-deps
 	bash bench/run.sh
+
+# Crash safety (docs/faults.md): the production profile on PostgreSQL, SIGKILLed at random
+# moments while applications are submitted and processed; exact checks afterwards.
+# CI runs FAULTS_ARGS="--submissions 60 --seconds 90 --seed 7".
+faults: $(STAMP) system-deps $(MO)
+	timeout --kill-after=30 1500 $(BIN)/python faults/crash_test.py $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) var
