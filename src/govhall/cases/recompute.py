@@ -31,7 +31,7 @@ def provisional_dues_recompute() -> int:
     for start in range(0, len(pks), BATCH):
         with transaction.atomic():
             for case in (
-                Case.objects.select_for_update(of=("self",))
+                Case.objects.select_for_update(of=("self",), no_key=True)  # as case actions
                 .select_related("version")
                 .filter(pk__in=pks[start : start + BATCH])
             ):

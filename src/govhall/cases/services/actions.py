@@ -146,8 +146,13 @@ def _act(
     step_lookup: Callable[[Case], dict[str, Any] | None],
 ) -> Case:
     transition = TRANSITIONS[action]
+    # FOR NO KEY UPDATE: actions on the case queue behind each other, but rows that refer to it
+    # (a notice the outbox is making, which already holds the audit chain's head) are not
+    # blocked, so the two never wait for each other's locks in opposite orders (a deadlock).
     locked = (
-        Case.objects.select_for_update(of=("self",)).select_related(*EVENT_RELATED).get(pk=case.pk)
+        Case.objects.select_for_update(of=("self",), no_key=True)
+        .select_related(*EVENT_RELATED)
+        .get(pk=case.pk)
     )
     snapshot = FieldSnapshot(locked)
     if locked.state not in transition.sources:

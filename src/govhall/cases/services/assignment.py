@@ -46,8 +46,10 @@ def case_assign(*, case: Case, actor: User, assignee: User, claim: bool = False)
             ]
         )
     with transaction.atomic():
-        locked = (
-            Case.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=case.pk)
+        locked = (  # no_key: as case actions lock it (services/actions.py)
+            Case.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("assignee")
+            .get(pk=case.pk)
         )
         if locked.state not in ASSIGNABLE_STATES:
             raise Conflict(

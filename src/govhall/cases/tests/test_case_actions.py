@@ -5,9 +5,11 @@ days across the 2026 National Day and Spring Festival holidays."""
 from __future__ import annotations
 
 import datetime
+import threading
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 
 from govhall.cases.deadlines import due_dates
 from govhall.cases.models import Case, CaseAction, ClockStop
@@ -140,3 +142,44 @@ def test_the_applicant_withdraws_with_a_reason(version: Any, zhang: Any, yang: A
         case_act(case=case, action="withdraw", actor=zhang.user, opinion="不再申请").state
         == "withdrawn"
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_action_lets_rows_that_refer_to_its_case_be_written(
+    version: Any, zhang: Any, clerk: Any
+) -> None:
+    """PostgreSQL: an action locks its case FOR NO KEY UPDATE, so another transaction may write
+    a row that refers to the case meanwhile (its foreign-key check takes FOR KEY SHARE). With
+    FOR UPDATE, a notice being made (it holds the audit chain's head, then inserts its
+    CaseNotice) and the next action on the same case (the case, then the audit head) deadlocked
+    under load (the load test of issue 7: a submission failed with 500)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks (its IMMEDIATE transactions queue instead)")
+    # given an action in progress on the case: its transaction is still open
+    case = new_case(version, zhang)
+    acted, release = threading.Event(), threading.Event()
+
+    def act() -> None:
+        try:
+            with transaction.atomic():
+                case_act(case=case, action="accept", actor=clerk)
+                acted.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=act)
+    other.start()
+    assert acted.wait(10)
+    # when another transaction takes what a foreign key to the case takes
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            cursor.execute("SELECT 1 FROM cases_case WHERE id = %s FOR KEY SHARE", [case.pk])
+            locked = cursor.fetchall()
+    finally:
+        release.set()
+        other.join()
+    # then it did not wait for the action
+    assert locked == [(1,)]
+    assert Case.objects.get(pk=case.pk).state == "accepted"
