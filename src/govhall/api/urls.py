@@ -10,19 +10,27 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
+from govhall.api.null_characters import refuse_null_characters
 from govhall.cases.api import router as cases_router
 from govhall.catalog.api import router as catalog_router
 from govhall.core.api import router as core_router
 from govhall.core.errors import DomainError, TooManyAttempts, ValidationFailed
+from govhall.core.problems import (
+    PROBLEM_JSON,
+    PROBLEM_SCHEMA,
+    PROBLEM_SCHEMA_NAME,
+    problem_response,
+)
 from govhall.identity.api import router as identity_router
 from govhall.identity.passkeys_api import router as passkeys_router
 from govhall.licenses.api import router as licenses_router
 from govhall.notifications.api import router as notifications_router
 
-PROBLEM_JSON = "application/problem+json"
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
 
 
 class UTF8JSONRenderer(BaseRenderer):
@@ -34,13 +42,48 @@ class UTF8JSONRenderer(BaseRenderer):
         return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
 
 
-api = NinjaAPI(
+class GovhallAPI(NinjaAPI):
+    """Declares in the OpenAPI document the problems any operation of a kind answers with:
+    401 when it needs a signed-in caller, 403 when a session must also send its CSRF token,
+    400 for a body that cannot be parsed and 422 for invalid input. Each operation names its
+    own others (404, 409, …) with ``openapi_extra=problems(…)``."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {})[PROBLEM_SCHEMA_NAME] = PROBLEM_SCHEMA
+        for methods in schema["paths"].values():
+            for method, operation in methods.items():
+                responses = operation["responses"]
+                for status in _common_problems(method, operation):
+                    responses.setdefault(status, problem_response(status))
+                operation["responses"] = dict(sorted(responses.items(), key=lambda r: int(r[0])))
+        return schema
+
+
+def _common_problems(method: str, operation: dict[str, Any]) -> list[int]:
+    statuses = []
+    schemes = {name for requirement in operation.get("security", []) for name in requirement}
+    if schemes:
+        statuses.append(401)
+    if "SessionAuth" in schemes and method in UNSAFE_METHODS:
+        statuses.append(403)
+    if "requestBody" in operation:
+        statuses.append(400)
+    if "requestBody" in operation or operation.get("parameters"):
+        statuses.append(422)
+    return statuses
+
+
+api = GovhallAPI(
     title="govhall API",
     version="1",
     description="一体化在线政务服务平台 govhall — public and staff API.",
     renderer=UTF8JSONRenderer(),
     urls_namespace="api-v1",
 )
+api.add_decorator(refuse_null_characters)
 api.add_router("/calendar/", core_router)
 api.add_router("/catalog/", catalog_router)
 api.add_router("/cases/", cases_router)

@@ -38,6 +38,7 @@ from govhall.cases.services.drafts import (
 from govhall.cases.services.submission import case_submit
 from govhall.cases.services.supply import case_material_supply
 from govhall.core.errors import FieldError, NotFound, ValidationFailed
+from govhall.core.problems import problems
 from govhall.identity.api_auth import USER
 from govhall.identity.models import User
 
@@ -261,6 +262,7 @@ def _case_out(case: Case, user: User) -> CaseOut:
     response={200: CaseOut, 201: CaseOut},
     auth=USER,
     summary="Submit an application",
+    openapi_extra=problems(403, 404, 409),
     description=(
         "A signed-in person, for themself, an organization they represent or a principal whose "
         "mandate covers the item (principal_type person|organization, principal_uuid; default: "
@@ -298,6 +300,7 @@ class SuppliedOut(Schema):
     response={201: SuppliedOut},
     auth=USER,
     summary="Upload a material to a submitted case",
+    openapi_extra=problems(403, 404, 409),
     description=(
         "The applicant or whoever may act for them on this item (404 for anyone else): "
         "multipart requirement and file. Allowed while a 补正 notice waits (then send it "
@@ -338,6 +341,7 @@ class WindowSubmitIn(Schema):
     response={200: CaseOut, 201: CaseOut},
     auth=USER,
     summary="Take an application at a window (窗口收件)",
+    openapi_extra=problems(403, 404, 409),
     description=(
         "Staff with cases.process_case whose region and department cover the item (403 "
         "otherwise), for a walk-in applicant whose identity document they checked: id_number "
@@ -382,6 +386,7 @@ class UploadOut(Schema):
     response={201: UploadOut},
     auth=USER,
     summary="Upload a material for an application",
+    openapi_extra=problems(403, 404),
     description=(
         "A signed-in person who may apply for the principal (as for submitting). Multipart "
         "form: version, requirement (a material of that version), principal_type, "
@@ -427,6 +432,7 @@ def upload(
     response={204: None},
     auth=USER,
     summary="Remove an upload not yet submitted",
+    openapi_extra=problems(404, 409),
     description=(
         "The uploader only (404 for anyone else); 409 once the file belongs to a submitted case."
     ),
@@ -464,6 +470,8 @@ class CaseListOut(Schema):
 
 
 PAGE_SIZE = 20
+#: A page past this would need an offset the database cannot hold (a 500, not an answer).
+MAX_PAGE = 10_000
 
 
 @router.get(
@@ -477,7 +485,7 @@ PAGE_SIZE = 20
         "cases.process_case — open cases of their department and region, most urgent first; "
         "filters state, deadline (green, yellow from the warning share of the promised "
         "limit, red when overdue), assigned (me, unassigned) and steps (mine: a process step "
-        "waits for one of the caller's step roles). 20 per page; page starts at 1."
+        "waits for one of the caller's step roles). 20 per page; page from 1 to 10,000."
     ),
 )
 def list_cases(
@@ -506,6 +514,8 @@ def list_cases(
         problems.append(FieldError("steps", "steps.invalid", _("Choose mine or leave it out.")))
     if page < 1:
         problems.append(FieldError("page", "page.invalid", _("Pages start at 1.")))
+    elif page > MAX_PAGE:
+        problems.append(FieldError("page", "page.invalid", _("There are at most 10,000 pages.")))
     if problems:
         raise ValidationFailed(problems)
     user = _user(request)
@@ -622,6 +632,7 @@ def _visible_case(request: HttpRequest, number: str) -> Case:
     response=CaseOut,
     auth=USER,
     summary="A case with its timeline and due dates",
+    openapi_extra=problems(404),
     description=(
         "The applicant (or whoever may act for them on this item) and staff with "
         "cases.process_case whose region and department cover the case; 404 for anyone else. "
@@ -768,6 +779,7 @@ for _action, _who, _summary in (
         summary=_summary,
         description=_who,
         operation_id=f"case_{_action.replace('-', '_')}",
+        openapi_extra=problems(403, 404, 409),
     )
 
 
@@ -780,6 +792,7 @@ class AssignIn(Schema):
     response=CaseOut,
     auth=USER,
     summary="Claim, assign or transfer a case",
+    openapi_extra=problems(403, 404, 409),
     description=(
         "Staff with cases.process_case whose region and department cover the case (403 "
         "otherwise). Without assignee the caller claims the case (409 when someone already "

@@ -16,6 +16,7 @@ from govhall.catalog.revision import catalog_revision
 from govhall.catalog.selectors import ItemFilters, implementation_guide, implementation_search
 from govhall.core.crypto import sm3_hex
 from govhall.core.errors import FieldError, NotFound, ValidationFailed
+from govhall.core.problems import problems
 
 router = Router(tags=["catalog"])
 
@@ -146,7 +147,10 @@ class ProcedureOut(Schema):
     counted_in_limit: bool
 
 
-class StepOut(Schema):
+class GuideStepOut(Schema):
+    """A step of the guide's handling process (named apart from the cases' ``StepOut``: the
+    OpenAPI document keys schemas by class name, and one would replace the other)."""
+
     name: str
     description: str = ""
 
@@ -167,7 +171,7 @@ class GuideOut(Schema):
     promised_limit_note: str
     promised_limit_display: str
     conditions: str
-    process: list[StepOut]
+    process: list[GuideStepOut]
     visits: int
     online_handling: str
     fee_charged: bool
@@ -239,7 +243,7 @@ def _guide(version: ItemVersion, request: HttpRequest) -> GuideOut:
         promised_limit_note=version.promised_limit_note,
         promised_limit_display=version.promised_limit_display,
         conditions=version.conditions,
-        process=[StepOut(**step) for step in version.process_steps],
+        process=[GuideStepOut(**step) for step in version.process_steps],
         visits=version.visits,
         online_handling=version.online_handling,
         fee_charged=version.fee_charged,
@@ -302,6 +306,7 @@ def _department(department: object) -> DepartmentOut | None:
     response=ItemDetail,
     auth=None,
     summary="The full guide of an implementation item",
+    openapi_extra=problems(404),
     description="Public. Every guide element of each handling item's published version.",
 )
 def item_detail(request: HttpRequest, implementation_code: str) -> ItemDetail:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from govhall.core.errors import NotFound
+from govhall.core.problems import problems
 from govhall.identity.acting import principals_for
 from govhall.identity.api_auth import USER
 from govhall.identity.models import Mandate, Organization, Person, PersonalAccessToken, User
@@ -105,6 +106,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[PersonOut]:
     response=PersonOut,
     auth=USER,
     summary="The signed-in person's profile",
+    openapi_extra=problems(404),
     description=(
         "A signed-in person (session or bearer token); 401 when not signed in, 404 when the "
         "account has no person profile (e.g. staff). Identifiers are masked."
@@ -119,6 +121,7 @@ def me(request: HttpRequest) -> PersonOut:
     response=PersonOut,
     auth=USER,
     summary="Verify against the population source (L2)",
+    openapi_extra=problems(404, 422, 503),
     description=(
         "The signed-in person. Compares their name and ID number with the population source; "
         "422 id_number.unknown, name.mismatch or person.deceased; 503 "
@@ -232,6 +235,7 @@ def my_organizations(request: HttpRequest) -> list[OrganizationOut]:
     response={201: OrganizationOut},
     auth=USER,
     summary="Register my organization",
+    openapi_extra=problems(403, 503),
     description=(
         "The organization's legal representative (signed in), or staff with "
         "identity.add_organization. Name, type, region and representative come from the "
@@ -310,6 +314,7 @@ def my_mandates(request: HttpRequest) -> MandatesOut:
     response={201: MandateOut},
     auth=USER,
     summary="Give a mandate",
+    openapi_extra=problems(403, 404),
     description=(
         "The principal (signed in): for an organization (organization_uuid) its legal "
         "representative; a proxy-agent mandate may also be recorded by the agent with the "
@@ -362,6 +367,7 @@ class RevokeIn(Schema):
     response=MandateOut,
     auth=USER,
     summary="Revoke a mandate",
+    openapi_extra=problems(404, 409),
     description=(
         "Its principal, the organization's representative, its agent (giving it up), or whoever "
         "granted it; others get 404 (a mandate's existence is not disclosed). 409 when already "
@@ -452,6 +458,7 @@ def token_add(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]
     response={204: None},
     auth=USER,
     summary="Revoke a personal access token",
+    openapi_extra=problems(404, 409),
     description="The token's owner; 404 for anyone else's token; 409 when already revoked.",
 )
 def token_delete(request: HttpRequest, token_uuid: uuid.UUID) -> Status[None]:

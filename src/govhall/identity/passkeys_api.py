@@ -23,6 +23,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 from ninja.utils import check_csrf
 
+from govhall.core.problems import problems
 from govhall.identity.models import Passkey, User
 from govhall.identity.selectors import passkeys_for_user
 from govhall.identity.services.passkeys import (
@@ -146,6 +147,7 @@ def register_verify(request: HttpRequest, payload: RegisterVerifyIn) -> Status[P
     auth=None,
     url_name="passkeys_sign_in_options",
     summary="Options for signing in with a passkey",
+    openapi_extra=problems(403, 429),
     description=ANYONE
     + "Returns PublicKeyCredentialRequestOptions for navigator.credentials.get(). Without an "
     "identifier no credential is named (the browser offers its passkeys for this site); with "
@@ -167,6 +169,7 @@ def sign_in_options(request: HttpRequest, payload: SignInOptionsIn) -> dict[str,
     auth=None,
     url_name="passkeys_sign_in_verify",
     summary="Sign in with a passkey",
+    openapi_extra=problems(401, 403, 429),
     description=ANYONE
     + "Body: the credential from navigator.credentials.get() (JSON form) and the page to go to "
     "next. Starts a session and returns where to go (next when it is on this site). Every "
@@ -203,6 +206,7 @@ def passkeys_list(request: HttpRequest) -> list[PasskeyOut]:
     auth=django_auth,
     url_name="passkeys_detail",
     summary="Rename one of my passkeys",
+    openapi_extra=problems(404),
     description=SIGNED_IN
     + "Only the account's own passkeys: another account's answers 404. 422 code: "
     "passkey.name_length.",
@@ -220,6 +224,7 @@ def passkey_rename_endpoint(
     auth=django_auth,
     url_name="passkeys_detail",
     summary="Remove one of my passkeys",
+    openapi_extra=problems(404),
     description=SIGNED_IN
     + "Only the account's own passkeys: another account's answers 404. The passkey cannot "
     "sign in afterwards (remove it on the device too).",

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 
 from govhall.core.errors import NotFound
 from govhall.core.personal_data import mask_name
+from govhall.core.problems import problems
 from govhall.licenses.models import Seal
 from govhall.licenses.verification import license_verify
 
@@ -124,6 +125,15 @@ def _seal_out(request: HttpRequest, seal: Seal) -> SealOut:
         "verifiable). 404 for an unknown fingerprint."
     ),
     response={200: None},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The public key, PEM",
+                "content": {"application/x-pem-file": {"schema": {"type": "string"}}},
+            },
+            **problems(404)["responses"],
+        }
+    },
 )
 def seal_public_key(request: HttpRequest, key_sm3: str) -> HttpResponse:
     seal = Seal.objects.filter(key_sm3=key_sm3.lower()).first()

@@ -8,6 +8,7 @@ import uuid
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from govhall.core.problems import problems
 from govhall.identity.api_auth import USER
 from govhall.identity.models import User
 from govhall.notifications.models import Notification
@@ -69,6 +70,7 @@ def my_notifications(
     response=NotificationOut,
     auth=USER,
     summary="Mark a notification read",
+    openapi_extra=problems(404),
     description=(
         "The notification's recipient; marking it again changes nothing. 404 for an unknown "
         "notification or someone else's."

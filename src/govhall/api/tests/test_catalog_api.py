@@ -75,3 +75,19 @@ def test_openapi_document_lists_the_endpoints(client: Any) -> None:
         "/api/v1/catalog/items",
         "/api/v1/catalog/items/{implementation_code}",
     }
+
+
+def test_the_documented_guide_steps_are_the_returned_ones(client: Any, published: Any) -> None:
+    """The guide's process steps were documented as a case's current steps (spec_id, role,
+    department): two schemas named StepOut, and the OpenAPI document kept only one."""
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    process = schemas["GuideOut"]["properties"]["process"]["items"]["$ref"].rsplit("/", 1)[1]
+    assert set(schemas[process]["properties"]) == {"name", "description"}
+    current_steps = schemas["CaseOut"]["properties"]["current_steps"]["items"]["$ref"]
+    assert current_steps == "#/components/schemas/StepOut"
+    assert set(schemas["StepOut"]["properties"]) == {"spec_id", "name", "role", "department"}
+    guide = client.get(f"/api/v1/catalog/items/{published.implementation_code}").json()
+    assert guide["handling_items"][0]["guide"]["process"] == [
+        {"name": "申请", "description": ""},
+        {"name": "受理", "description": ""},
+    ]

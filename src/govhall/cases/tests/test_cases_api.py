@@ -129,3 +129,18 @@ def test_pre_review_through_the_api(
         "submitted",
         "2026-11-04",
     )
+
+
+def test_a_page_past_the_last_possible_one_is_refused_not_a_server_error(
+    client: Client, zhang: Any
+) -> None:
+    """Found by the schema fuzz test: ?page=10**30 asked the database for an offset it cannot
+    hold (an OverflowError on SQLite, "bigint out of range" on PostgreSQL) and answered 500."""
+    client.force_login(zhang.user)
+    assert client.get(CASES, {"page": 10_000}).json() == {"count": 0, "items": [], "next": None}
+    for page in (10_001, 2**63, 10**30):
+        response = client.get(CASES, {"page": page})
+        assert response.status_code == 422
+        assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+            ("page", "page.invalid")
+        ]
