@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 MO := src/govhall/locale/zh_Hans/LC_MESSAGES/django.mo
 export DJANGO_SETTINGS_MODULE ?= govhall.conf.base
 
-.PHONY: run test venv assets system-deps lint types contracts migrations-check check bench faults e2e clean
+.PHONY: run test venv assets system-deps lint types contracts migrations-check check bench faults audit e2e clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ migrations-check: $(STAMP)
 	$(BIN)/govhall makemigrations --check --dry-run
 
 check: lint types contracts migrations-check
+
+# Known vulnerabilities of requirements.lock (pip-audit; scripts/audit.py says what fails, what
+# only warns, and what happens when no vulnerability service can be reached).
+audit: $(STAMP)
+	$(BIN)/python scripts/audit.py
 
 bench: $(STAMP) system-deps
 	bash bench/run.sh
