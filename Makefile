@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 MO := src/govhall/locale/zh_Hans/LC_MESSAGES/django.mo
 export DJANGO_SETTINGS_MODULE ?= govhall.conf.base
 
-.PHONY: run test venv assets system-deps lint types contracts migrations-check check bench faults audit e2e clean
+.PHONY: run test venv assets system-deps lint types contracts migrations-check check bench faults load audit e2e clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ bench: $(STAMP) system-deps
 # CI runs FAULTS_ARGS="--submissions 60 --seconds 90 --seed 7".
 faults: $(STAMP) system-deps $(MO)
 	timeout --kill-after=30 1500 $(BIN)/python faults/crash_test.py $(FAULTS_ARGS)
+
+# Mixed traffic (guides, searches, submissions, staff actions) against the production profile
+# on PostgreSQL, with 1 and 2 granian workers (docs/performance.md, "Load test (issue 7)").
+load: $(STAMP) system-deps $(MO)
+	timeout --kill-after=30 1200 $(BIN)/python bench/bench_load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -76,7 +76,8 @@ def production_environment(
     *, database_url: str, data_dir: Path, sms_url: str, extra: dict[str, str] | None = None
 ) -> dict[str, str]:
     """The environment of ``govhall.conf.production`` with keys made for this run only."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # STATIC_ROOT: whitenoise warns at every start when it is missing (collectstatic fills it).
+    (data_dir / "static").mkdir(parents=True, exist_ok=True)
     oidc_key = data_dir / "oidc-key.pem"
     if not oidc_key.exists():
         oidc_key.write_text(_oidc_key_pem())
