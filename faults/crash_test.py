@@ -32,10 +32,12 @@ exits 1 on any problem.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import queue
 import random
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -215,6 +217,10 @@ def main() -> int:
         env,
         logs / "dispatcher.log",
     )
+    # Whatever ends the harness (an error, `timeout`'s SIGTERM), the services stop with it.
+    for service in (server, worker, dispatcher):
+        atexit.register(service.stop)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     for service in (server, worker, dispatcher):
         service.start()
     production.wait_ready(server, port)
@@ -259,9 +265,9 @@ def main() -> int:
         threading.Event(),
     )
     began = time.monotonic()
-    killing = threading.Thread(target=killer.run, name="killer")
-    citizens = [threading.Thread(target=citizen_thread) for _ in range(args.citizens)]
-    staff = [threading.Thread(target=staff_thread) for _ in range(args.staff)]
+    killing = threading.Thread(target=killer.run, name="killer", daemon=True)
+    citizens = [threading.Thread(target=citizen_thread, daemon=True) for _ in range(args.citizens)]
+    staff = [threading.Thread(target=staff_thread, daemon=True) for _ in range(args.staff)]
     for thread in (killing, *citizens, *staff):
         thread.start()
     deadline = began + args.seconds
