@@ -157,6 +157,11 @@ def material_upload(
     name = (uploaded.name or "").rsplit("/", 1)[-1][:MAX_FILE_NAME]
     stored = stored_file_put(actor=actor, uploaded=uploaded, declared_name=name)
     with service_atomic():
+        # The draft first, before the audit chain's head: a submission locks it first too
+        # (case_submit deletes it), so the two never wait for each other in opposite orders;
+        # a draft submitted meanwhile is gone.
+        if not ApplicationDraft.objects.select_for_update(no_key=True).filter(pk=draft.pk):
+            raise NotFound(gettext("No such draft."))
         upload = MaterialUpload.objects.create(
             uploaded_by=actor,
             requirement=requirement,

@@ -244,6 +244,16 @@ def case_submit(
     )
     try:
         with transaction.atomic():
+            # The draft (deleted below) first: an upload into it locks it before the audit
+            # chain's head too (drafts.material_upload), so neither waits for the other in the
+            # opposite order, and an upload is either in the draft before or refused after.
+            drafts = ApplicationDraft.objects.filter(
+                owner=actor,
+                version=version,
+                principal_type=principal_type,
+                principal_uuid=principal_uuid,
+            )
+            list(drafts.select_for_update().values_list("pk", flat=True))
             case = Case(
                 number=_next_number(implementation.region.code[:6], timezone.localdate(now)),
                 version=version,
@@ -288,12 +298,7 @@ def case_submit(
             if moved != len(uploads):  # another submission took one of them meanwhile
                 raise Conflict(gettext("A listed file was just submitted with another case."))
             licenses_share_with_case(case, uploads, actor)
-            ApplicationDraft.objects.filter(
-                owner=actor,
-                version=version,
-                principal_type=principal_type,
-                principal_uuid=principal_uuid,
-            ).delete()
+            drafts.delete()
             case_event_publish(case, first_action, sequence=1)
             audit_record_create(
                 actor=actor,

@@ -3,10 +3,13 @@ uploaded (content sniffed) and linked to its requirement; non-essential ones may
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.test import Client
 
 from govhall.archive.tests.conftest import make_pdf
@@ -15,7 +18,7 @@ from govhall.cases.services.drafts import draft_save, material_upload
 from govhall.cases.services.submission import case_submit
 from govhall.cases.tests.conftest import uploads_for
 from govhall.catalog.models import MaterialRequirement
-from govhall.core.errors import ValidationFailed
+from govhall.core.errors import NotFound, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 UPLOADS = "/api/v1/cases/uploads"
@@ -151,3 +154,98 @@ def test_uploads_through_the_api(client: Client, version: Any, zhang: Any, yang:
     _submit(version, zhang, [body["uuid"]])
     assert client.delete(f"{UPLOADS}/{body['uuid']}").status_code == 409
     assert MaterialUpload.objects.count() == 1
+
+
+def test_an_upload_into_a_draft_submitted_meanwhile_is_refused(version: Any, zhang: Any) -> None:
+    """A second tab or device uploads while the first submits: the draft is gone, so the upload
+    is refused (404) and nothing is written. Before, its row referred to the deleted draft and
+    the commit failed on the foreign key (a 500, found by the load test of issue 7)."""
+    # given a draft read before its application was submitted
+    draft, _problems = draft_save(
+        actor=zhang.user,
+        version_uuid=version.uuid,
+        principal_type="person",
+        principal_uuid=zhang.uuid,
+        form_data={},
+    )
+    requirement = version.materials.filter(source="applicant").first()
+    _submit(version, zhang, uploads_for(version, zhang.user))
+    assert not ApplicationDraft.objects.exists()
+    uploads = MaterialUpload.objects.count()
+    # when the other device uploads into it
+    with pytest.raises(NotFound):
+        material_upload(
+            actor=zhang.user,
+            draft=draft,
+            requirement_uuid=requirement.uuid,
+            uploaded=SimpleUploadedFile("材料.pdf", make_pdf(), content_type="application/pdf"),
+        )
+    # then nothing was written
+    assert MaterialUpload.objects.count() == uploads
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_upload_waits_for_a_submission_of_its_draft_before_the_audit_head(
+    version: Any, zhang: Any
+) -> None:
+    """PostgreSQL: an upload takes its draft before the audit chain's head, as a submission
+    (which deletes the draft) does; taken the other way round, each held what the other
+    wanted and PostgreSQL aborted one (the load test of issue 7)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks (its IMMEDIATE transactions queue instead)")
+    # given a submission in progress that holds the draft
+    draft, _problems = draft_save(
+        actor=zhang.user,
+        version_uuid=version.uuid,
+        principal_type="person",
+        principal_uuid=zhang.uuid,
+        form_data={},
+    )
+    requirement = version.materials.filter(source="applicant").first()
+    held, release = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def submission() -> None:
+        try:
+            with transaction.atomic():
+                list(ApplicationDraft.objects.select_for_update().filter(pk=draft.pk))
+                held.set()
+                release.wait(10)
+                ApplicationDraft.objects.filter(pk=draft.pk).delete()
+        finally:
+            connection.close()
+
+    def upload() -> None:
+        try:
+            material_upload(
+                actor=zhang.user,
+                draft=draft,
+                requirement_uuid=requirement.uuid,
+                uploaded=SimpleUploadedFile("材料.pdf", make_pdf(), content_type="application/pdf"),
+            )
+            outcome.append("uploaded")
+        except NotFound:
+            outcome.append("refused")
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=submission)
+    first.start()
+    assert held.wait(10)
+    second = threading.Thread(target=upload)
+    second.start()
+    try:
+        time.sleep(0.5)  # the upload is waiting now
+        # when another transaction asks for the audit head meanwhile
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            cursor.execute("SELECT 1 FROM core_audithead FOR UPDATE")
+            head_free = cursor.fetchall() == [(1,)]
+    finally:
+        release.set()
+        first.join()
+        second.join()
+    # then the waiting upload did not hold the head, and was refused once the draft was gone
+    assert head_free
+    assert outcome == ["refused"]
+    assert not MaterialUpload.objects.exists()
