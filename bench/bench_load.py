@@ -28,6 +28,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -250,6 +251,8 @@ def table(rows: list[Row]) -> None:
 
 def main() -> int:
     args = parse()
+    # `timeout`'s SIGTERM ends the run through profile_run's finally: the services stop too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = ROOT / "var" / "load"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
