@@ -90,6 +90,7 @@ class Ledger:
     plans_finished: dict[str, str] = field(default_factory=dict)
     plans_of: dict[str, str] = field(default_factory=dict)
     uploads: int = 0
+    uploads_refused: int = 0  # into a draft another thread of the citizen had just submitted
     requests: int = 0
     retries: int = 0
     lost_answers: int = 0  # an action committed but its answer was lost (found in the log)
@@ -177,13 +178,20 @@ def citizen_submit(
     citizen = submission.citizen
     materials = []
     for requirement in requirements:
-        answer = client.call(
-            "POST",
-            "/api/v1/cases/uploads",
-            citizen.token,
-            data={"version": version, "requirement": requirement},
-            files={"file": ("申请材料.pdf", pdf, "application/pdf")},
-        )
+        for _attempt in range(3):
+            answer = client.call(
+                "POST",
+                "/api/v1/cases/uploads",
+                citizen.token,
+                data={"version": version, "requirement": requirement},
+                files={"file": ("申请材料.pdf", pdf, "application/pdf")},
+            )
+            # 404: another thread of this citizen just submitted the draft the upload went
+            # into (refused, as it must be); the next upload opens a new draft.
+            if answer is None or answer[0] != 404:
+                break
+            with ledger.lock:
+                ledger.uploads_refused += 1
         if answer is None or answer[0] != 201:
             ledger.problem(f"{submission.key}: upload answered {answer}")
             return

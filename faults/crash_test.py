@@ -321,7 +321,9 @@ def main() -> int:
             "actions acknowledged": len(ledger.actions_done),
             "actions whose answer was lost (found in the log)": ledger.lost_answers,
             "HTTP requests sent / sent again": f"{ledger.requests} / {ledger.retries}",
-            "uploads acknowledged / left over by retries": f"{ledger.uploads} / {orphans}",
+            "uploads acknowledged / left over by retries / refused (draft just submitted)": (
+                f"{ledger.uploads} / {orphans} / {ledger.uploads_refused}"
+            ),
             "server kills (SIGKILL of granian's group)": server.kills,
             "dispatcher kills / worker kills": f"{dispatcher.kills} / {worker.kills}",
             "restart to first answer, mean / max s": restart_figures(killer.restarts),
