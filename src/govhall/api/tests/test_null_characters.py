@@ -68,4 +68,4 @@ def test_registering_with_one_creates_nobody(client: Client) -> None:
     assert codes(response) == [("name", "name.null_character")]
     assert not Person.objects.exists()
     # Django's own translation of its message (forms refuse null characters the same way).
-    assert response.json()["errors"][0]["message"] == "不允许是用空字符串。"
+    assert response.json()["errors"][0]["message"] == "不允许包含空字符。"

@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
+from playwright.sync_api import expect
 
 from govhall.conftest import SCREENSHOTS
 from govhall.identity.models import Passkey, Person, SignInAttempt
@@ -158,9 +159,9 @@ def test_register_sign_out_and_sign_in_with_a_passkey(
     card.locator("summary").click()
     card.locator("input[name=name]").fill("办公室电脑")
     card.locator("[data-passkey-rename] button[type=submit]").click()
-    page.wait_for_function(
-        "document.querySelector('[data-passkey-name]').textContent === '办公室电脑'"
-    )
+    # A locator assertion, not wait_for_function: its polling evaluates a string, which the
+    # Content-Security-Policy (no 'unsafe-eval') refuses.
+    expect(page.locator("[data-passkey-name]").first).to_have_text("办公室电脑")
     passkey.refresh_from_db()
     assert passkey.name == "办公室电脑"
     page.screenshot(path=str(SCREENSHOTS / "passkeys-list-360.png"), full_page=True)
