@@ -65,6 +65,8 @@ mkdir -p var
 echo "govhall benches on $(nproc) cores, $(uname -sr), $($PY -V 2>&1); BENCH_ITEMS=$BENCH_ITEMS"
 
 run "$OTHER_LIMIT" "working-day engine" env PYTHONPATH=src "$PY" bench/bench_workdays.py
+# The rules engine alone touches no database: once here; its database part is in the loop.
+run "$OTHER_LIMIT" "rules engine" "$PY" bench/bench_rules.py --only engine
 
 databases=("sqlite|$SQLITE_URL")
 if postgres_ready; then
@@ -90,6 +92,9 @@ for entry in "${databases[@]}"; do
     # the first time; later runs reuse the rows.
     run "$IMPORT_LIMIT" "wallet at 1M licenses, PDF, archive ($name)" \
         env DATABASE_URL="$url" "$PY" bench/bench_wallet.py
+    # A fresh database of its own each run (var/bench-rules.sqlite3, govhall_bench_rules).
+    run "$OTHER_LIMIT" "automatic review and instant approval ($name)" \
+        env DATABASE_URL="$url" "$PY" bench/bench_rules.py --only database
     if [ -f bench/bench_oidc.py ]; then
         run "$OTHER_LIMIT" "OIDC code exchanges ($name)" \
             env DATABASE_URL="$url" "$PY" bench/bench_oidc.py
