@@ -6,7 +6,7 @@ the automatic actions cost, next to a plain submission that waits for a clerk.
 
 The decision table is 高龄补贴-like: six inputs from four sources (age from the verified ID
 number, 户籍 county and living status from the population source, household size and monthly
-income from the form, whether the applicant holds a 特困人员救助供养证 from the licence library),
+income from the form, whether the applicant holds a 特困人员救助供养证 from the license library),
 nine rules, hit policy COLLECT (one range cell, ``90 <= ? < 100``, among them).
 
 1. **engine** (no database; ``--only engine``): ``table_evaluate`` on facts already resolved,
@@ -15,14 +15,14 @@ nine rules, hit policy COLLECT (one range cell, ``90 <= ? < 100``, among them).
    decisions per second. ``BENCH_RULES_DECISIONS`` (default 20,000) at most,
    ``BENCH_RULES_SECONDS`` (default 10) at most.
 2. **facts + engine** (the database; ``--only database``): ``facts_gather`` (identity, the
-   demo population source, the licence library: what ``case_submit`` asks before its
+   demo population source, the license library: what ``case_submit`` asks before its
    transaction) then ``table_evaluate``, for the demo applicant 张建国 (82, 开阳县) — decisions
    per second and SQL statements per decision; the same bounds.
 3. **submissions**: ``BENCH_RULES_APPLICATIONS`` (default 200) applications of each kind,
    interleaved, at most ``BENCH_RULES_SUBMIT_SECONDS`` (default 300) in all. Each is a draft,
    three PDF uploads (not timed; the same three files, which the archive de-duplicates) and the
    timed ``case_submit``. *Instant*: the item's published rules approve at once — accept →
-   review → approve → licence issued (signed with the department's seal) → deliver → close,
+   review → approve → license issued (signed with the department's seal) → deliver → close,
    inside the submit request. *Plain*: the same form and materials for an item of the same
    department without rules; the case stays ``submitted``. Every application is 张建国's
    (the demo population source's only applicant the rules approve). Prints submissions per
@@ -30,7 +30,7 @@ nine rules, hit policy COLLECT (one range cell, ``90 <= ? < 100``, among them).
    ratio, the SQL statements of one submission of each kind and where an instant
    submission's time goes (the steps it calls are wrapped with timers: :class:`Breakdown`).
    Afterwards every instant case must be ``closed`` with an approving, acting decision and
-   exactly one licence, every plain case ``submitted`` with no decision and no licence;
+   exactly one license, every plain case ``submitted`` with no decision and no license;
    otherwise the bench exits with an error.
 
 The database is always a fresh one, never the development, search bench or test database:
@@ -78,7 +78,7 @@ APPLICATION_FORM = {
     ]
 }
 MATERIALS = ("高龄补贴申请表", "户口簿", "补贴发放银行卡（社保卡）")
-#: 民政部's credit code: the defining authority of both licence types.
+#: 民政部's credit code: the defining authority of both license types.
 MCA = ("100000", "00001302")
 
 
@@ -125,7 +125,7 @@ def bench_seconds() -> float:
 
 
 def type_codes() -> tuple[str, str]:
-    """The licence issued on approval (高龄补贴领取证) and the one the table looks up."""
+    """The license issued on approval (高龄补贴领取证) and the one the table looks up."""
     from govhall.core.identifiers import build_credit_code
 
     code = build_credit_code(area=MCA[0], organisation=MCA[1])
@@ -194,7 +194,7 @@ def resolved_facts(today: datetime.date) -> dict[str, Any]:
         Fact("alive", True, "boolean", "population", "demo"),
         Fact("form_household_size", 2, "integer", "form"),
         Fact("form_monthly_income", 800.0, "number", "form"),
-        Fact(destitute, False, "boolean", "license_library", "no valid licence of this type"),
+        Fact(destitute, False, "boolean", "license_library", "no valid license of this type"),
     ]
     return {fact.name: fact for fact in facts}
 
@@ -276,7 +276,7 @@ class Setup:
 
 
 def prepare() -> Setup:
-    """One bureau with a seal, 高龄补贴 with and without rules, its licence type, the
+    """One bureau with a seal, 高龄补贴 with and without rules, its license type, the
     applicant; in the fresh database."""
     from django.core.management import call_command
     from django.utils import timezone
@@ -516,7 +516,7 @@ class Breakdown:
         ("automatic_review", "govhall.cases.services.submission", "automatic_review"),
         ("table_evaluate", "govhall.cases.services.automatic", "table_evaluate"),
         ("case actions", "govhall.cases.services.automatic", "case_act_automatic"),
-        ("licence issue", "govhall.cases.services.automatic", "_licenses_issue"),
+        ("license issue", "govhall.cases.services.automatic", "_licenses_issue"),
     )
 
     def __init__(self) -> None:
@@ -549,15 +549,15 @@ class Breakdown:
             per["automatic_review"]
             - per["table_evaluate"]
             - per["case actions"]
-            - per["licence issue"]
+            - per["license issue"]
         )
         rest = mean_ms - per["facts_gather"] - per["automatic_review"]
         actions = self.calls["case actions"] / submissions
         return (
             f"inside an instant case_submit, mean ms: facts_gather {per['facts_gather']:.1f}, "
             f"table_evaluate {per['table_evaluate']:.2f}, decision record and spot-check "
-            f"{record:.1f}, {actions:.0f} case actions {per['case actions']:.1f}, licence issue "
-            f"{per['licence issue']:.1f}, the submission itself {rest:.1f} "
+            f"{record:.1f}, {actions:.0f} case actions {per['case actions']:.1f}, license issue "
+            f"{per['license issue']:.1f}, the submission itself {rest:.1f} "
             f"(a plain one: {plain_ms:.1f})"
         )
 
@@ -623,8 +623,8 @@ def submissions_part(setup: Setup) -> None:
 
 
 def verify(setup: Setup, instant: list[str], plain: list[str]) -> None:
-    """Every instant case closed, decided by the rules, with exactly one licence; every plain
-    case submitted, undecided, without a licence — counted, or the bench fails."""
+    """Every instant case closed, decided by the rules, with exactly one license; every plain
+    case submitted, undecided, without a license — counted, or the bench fails."""
     from collections import Counter
 
     from govhall.cases.models import AutomaticDecision, Case
@@ -632,7 +632,7 @@ def verify(setup: Setup, instant: list[str], plain: list[str]) -> None:
 
     problems = []
     states = dict(Case.objects.filter(number__in=instant + plain).values_list("number", "state"))
-    licences = Counter(
+    licenses = Counter(
         License.objects.filter(case_number__in=instant + plain).values_list(
             "case_number", flat=True
         )
@@ -647,25 +647,25 @@ def verify(setup: Setup, instant: list[str], plain: list[str]) -> None:
     for number in instant:
         if states.get(number) != "closed":
             problems.append(f"{number}: state {states.get(number)}, expected closed")
-        if licences[number] != 1:
-            problems.append(f"{number}: {licences[number]} licences, expected exactly 1")
+        if licenses[number] != 1:
+            problems.append(f"{number}: {licenses[number]} licenses, expected exactly 1")
         if decisions.get(number) != acted:
             problems.append(f"{number}: decision {decisions.get(number)}, expected {acted}")
     for number in plain:
         if states.get(number) != "submitted":
             problems.append(f"{number}: state {states.get(number)}, expected submitted")
-        if licences[number] or number in decisions:
-            problems.append(f"{number}: a licence or a decision, expected neither")
+        if licenses[number] or number in decisions:
+            problems.append(f"{number}: a license or a decision, expected neither")
     issued = License.objects.filter(license_type=setup.license_type).count()
     if issued != len(instant):
-        problems.append(f"{issued} licences of {setup.license_type.name}, expected {len(instant)}")
+        problems.append(f"{issued} licenses of {setup.license_type.name}, expected {len(instant)}")
     if problems:
         listed = "\n  ".join(problems[:20])
         raise SystemExit(f"FAILED: {len(problems)} problem(s):\n  {listed}")
     print(
-        f"verified: {len(instant)} instant cases closed, each with exactly one licence "
+        f"verified: {len(instant)} instant cases closed, each with exactly one license "
         f"({issued} issued in all) and an acting approve decision; {len(plain)} plain cases "
-        "submitted, no decision, no licence",
+        "submitted, no decision, no license",
         flush=True,
     )
 
