@@ -19,7 +19,7 @@ from govhall.catalog.models import HandlingItem, ItemVersion, VersionState
 from govhall.core.errors import DomainError, ValidationFailed, error_text
 from govhall.core.scoping import StaffScope
 from govhall.identity.models import User
-from govhall.rules.dmn import MAX_BYTES
+from govhall.rules.dmn import dmn_upload_text
 from govhall.rules.models import ItemAutomation, RuleSet, RuleSetState
 from govhall.rules.services import automation_set, rule_set_check, rule_set_publish, rule_set_save
 
@@ -60,14 +60,10 @@ class RuleSetForm(forms.ModelForm):  # type: ignore[type-arg]
         version = data.get("version") or (self.instance.version if self.instance.pk else None)
         data["dmn"] = self.instance.dmn if self.instance.pk else ""
         if upload:
-            raw: bytes = upload.read(MAX_BYTES + 1)
-            if len(raw) > MAX_BYTES:
-                self.add_error("dmn_file", _("A decision table file may hold at most 512 KB."))
-                return data
             try:
-                data["dmn"] = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                self.add_error("dmn_file", _("The file is not UTF-8 text."))
+                data["dmn"] = dmn_upload_text(upload)
+            except ValidationFailed as refused:
+                self.add_error("dmn_file", str(refused.errors[0].message))
                 return data
         if version is not None and data["dmn"]:
             try:

@@ -33,7 +33,14 @@ from govhall.rules.builder import (
     dmn_from_simple,
     simple_from_table,
 )
-from govhall.rules.dmn import HIT_POLICIES, MAX_BYTES, MAX_INPUTS, MAX_RULES, OUTCOMES, Table
+from govhall.rules.dmn import (
+    HIT_POLICIES,
+    MAX_INPUTS,
+    MAX_RULES,
+    OUTCOMES,
+    Table,
+    dmn_upload_text,
+)
 from govhall.rules.inputs import SOURCE_LABELS, InputSpec, available_inputs
 from govhall.rules.models import RuleSet, RuleSetState
 from govhall.rules.selectors import rule_set_table
@@ -248,21 +255,7 @@ def _posted_dmn(request: HttpRequest) -> str:
         raise ValidationFailed(
             [FieldError("dmn_file", "dmn_file.required", _("Choose a DMN file."))]
         )
-    raw: bytes = upload.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "dmn_file", "dmn.too_large", _("A decision table file may hold at most 512 KB.")
-                )
-            ]
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed(
-            [FieldError("dmn_file", "dmn_file.encoding", _("The file is not UTF-8 text."))]
-        ) from None
+    return dmn_upload_text(upload)
 
 
 @dataclass(frozen=True, slots=True)
