@@ -166,7 +166,7 @@ def calendar_year_load(
     errors.raise_if_any()
     day_list = list(days)
     with transaction.atomic():
-        calendar_year, _created = CalendarYear.objects.select_for_update().get_or_create(
+        calendar_year, _created = CalendarYear.objects.select_for_update(no_key=True).get_or_create(
             year=year, defaults={"source": source}
         )
         calendar_year.days.all().delete()

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from govhall.core.errors import NotFound
+from govhall.core.errors import FieldError, NotFound, TooManyAttempts
 from govhall.core.personal_data import mask_name
 from govhall.core.problems import problems
+from govhall.core.rate_limits import LICENSE_VERIFY, public_lookup_count
 from govhall.licenses.models import Seal
 from govhall.licenses.verification import license_verify
 
@@ -61,6 +62,7 @@ class VerificationOut(Schema):
     response=VerificationOut,
     auth=None,
     url_name="license_verify",
+    openapi_extra=problems(429),
     summary="Verify a license (核验)",
     description=(
         "Public. genuine: the identifier's check character, the SM2 signature of the signed "
@@ -70,10 +72,24 @@ class VerificationOut(Schema):
         "exact bytes signed, UTF-8), the base64 signature and the seal's public key URL let "
         "anyone verify with their own tools: openssl dgst -sm3 -sigopt "
         "distid:1234567812345678 -verify seal.pem -signature sig payload. The holder's name is "
-        "masked; their code appears only as a salted SM3 commitment."
+        "masked; their code appears only as a salted SM3 commitment. Each address may verify "
+        "LICENSE_VERIFY_MAX_PER_WINDOW times per LICENSE_VERIFY_WINDOW_SECONDS (shared with "
+        "the portal's verification page); beyond that 429 rate_limited with Retry-After."
     ),
 )
 def verify(request: HttpRequest, identifier: str) -> VerificationOut:
+    verdict = public_lookup_count(request, LICENSE_VERIFY)
+    if not verdict.allowed:
+        raise TooManyAttempts(
+            [
+                FieldError(
+                    "identifier",
+                    "rate_limited",
+                    _("Too many verifications from this address; try again later."),
+                )
+            ],
+            retry_after=verdict.retry_after,
+        )
     outcome = license_verify(identifier)
     license = outcome.license
     seal = license.seal if license is not None else None

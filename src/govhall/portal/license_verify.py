@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from govhall.core.personal_data import mask_name
+from govhall.core.rate_limits import LICENSE_VERIFY, public_lookup_count
 from govhall.licenses.verification import license_verify
-from govhall.portal.rate_limits import LICENSE_VERIFY, public_lookup_count, render_rate_limited
+from govhall.portal.rate_limits import render_rate_limited
 
 
 @require_safe

@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from govhall.cases.lookup import NUMBER_MAX_LENGTH, case_public_progress
-from govhall.portal.rate_limits import CASE_LOOKUP, public_lookup_count, render_rate_limited
+from govhall.core.rate_limits import CASE_LOOKUP, public_lookup_count
+from govhall.portal.rate_limits import render_rate_limited
 
 CODE_MAX_LENGTH = 16  # eight characters, with room for the spaces and dashes people type
 

@@ -1,7 +1,6 @@
-"""Rate limits of the portal's public look-ups, per client address (core.rate_limits).
+"""The page a refused public look-up gets (counted by ``core.rate_limits.public_lookup_count``).
 
-Each scope has two settings in ``GOVHALL``: ``<SCOPE>_MAX_PER_WINDOW`` uses per
-``<SCOPE>_WINDOW_SECONDS``. A refused use gets the page itself with status 429, a
+A refused use gets the page itself with status 429, a
 ``Retry-After`` header and a notice naming the time to try again (``portal/_rate_limited.html``).
 """
 
@@ -11,27 +10,11 @@ import datetime
 import math
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from govhall.core.rate_limits import RateLimitVerdict, rate_limit_hit
-from govhall.identity.services.sign_in import ClientContext
-
-CASE_LOOKUP = "CASE_LOOKUP"
-LICENSE_VERIFY = "LICENSE_VERIFY"
-
-
-def public_lookup_count(request: HttpRequest, scope: str) -> RateLimitVerdict:
-    """Count one look-up of ``scope`` for the request's address (REMOTE_ADDR, as sign-in)."""
-    address = ClientContext.from_request(request).ip_address or "unknown"
-    return rate_limit_hit(
-        scope=scope.lower(),
-        client=address,
-        limit=int(settings.GOVHALL[f"{scope}_MAX_PER_WINDOW"]),
-        window_seconds=int(settings.GOVHALL[f"{scope}_WINDOW_SECONDS"]),
-    )
+from govhall.core.rate_limits import RateLimitVerdict
 
 
 def render_rate_limited(

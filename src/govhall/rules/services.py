@@ -44,7 +44,7 @@ def rule_set_save(
         )
     with transaction.atomic():
         if draft is not None:
-            draft = RuleSet.objects.select_for_update().get(pk=draft.pk)
+            draft = RuleSet.objects.select_for_update(no_key=True).get(pk=draft.pk)
             if draft.state != RuleSetState.DRAFT:
                 raise Conflict(_("Only a draft can be changed; start a new revision."))
             rule_set = draft
@@ -78,11 +78,11 @@ def rule_set_publish(*, rule_set: RuleSet, actor: User) -> RuleSet:
     version's form or the sources may have changed since it was saved)."""
     rule_set_check(rule_set.version, rule_set.dmn)
     with transaction.atomic():
-        locked = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+        locked = RuleSet.objects.select_for_update(no_key=True).get(pk=rule_set.pk)
         if locked.state != RuleSetState.DRAFT:
             raise Conflict(_("Only a draft can be published."))
         previous = list(
-            RuleSet.objects.select_for_update().filter(
+            RuleSet.objects.select_for_update(no_key=True).filter(
                 version=locked.version, state=RuleSetState.PUBLISHED
             )
         )
@@ -135,7 +135,7 @@ def automation_set(
     with transaction.atomic():
         current = automation_of(item)
         if current.pk is not None:
-            current = ItemAutomation.objects.select_for_update().get(pk=current.pk)
+            current = ItemAutomation.objects.select_for_update(no_key=True).get(pk=current.pk)
         before = {"manual_only": current.manual_only, "spot": current.spot_check_percent}
         if manual_only is not None:
             current.manual_only = manual_only

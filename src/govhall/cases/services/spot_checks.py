@@ -35,7 +35,7 @@ def spot_check_record(*, check: SpotCheck, actor: User, agree: bool, opinion: st
             [FieldError("opinion", "opinion.too_long", _("At most 2,000 characters."))]
         )
     with transaction.atomic():
-        locked = SpotCheck.objects.select_for_update().get(pk=check.pk)
+        locked = SpotCheck.objects.select_for_update(no_key=True).get(pk=check.pk)
         if locked.state != SpotCheckState.PENDING:
             raise Conflict(_("This decision has already been checked."))
         locked.state = SpotCheckState.AGREED if agree else SpotCheckState.DISAGREED

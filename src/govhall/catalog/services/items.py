@@ -366,7 +366,7 @@ def handling_item_create(
         errors.add("name", "name.required", _("The name is required."))
     errors.raise_if_any()
     with service_atomic():
-        Implementation.objects.select_for_update().filter(pk=implementation.pk).first()
+        Implementation.objects.select_for_update(no_key=True).filter(pk=implementation.pk).first()
         last = implementation.handling_items.aggregate(last=Max("handling_code"))["last"]
         sequence = int(last[-2:]) + 1 if last else 1
         item = HandlingItem.objects.create(

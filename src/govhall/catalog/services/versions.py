@@ -287,7 +287,7 @@ def item_version_create(
     errors = ErrorCollector(guide_errors(guide))
     errors.raise_if_any()
     with service_atomic():
-        HandlingItem.objects.select_for_update().filter(pk=handling_item.pk).first()
+        HandlingItem.objects.select_for_update(no_key=True).filter(pk=handling_item.pk).first()
         last = handling_item.versions.aggregate(last=Max("number"))["last"] or 0
         version = ItemVersion.objects.create(
             handling_item=handling_item,
@@ -431,7 +431,7 @@ def item_version_return(*, actor: Any, version: ItemVersion, note: str) -> ItemV
     if not note.strip():
         raise ValidationFailed([FieldError("note", "note.required", _("Say what must change."))])
     with service_atomic():
-        version = ItemVersion.objects.select_for_update().get(pk=version.pk)
+        version = ItemVersion.objects.select_for_update(no_key=True).get(pk=version.pk)
         _require_state(version, VersionState.IN_REVIEW)
         version.state = VersionState.DRAFT
         version.review_note = note.strip()
@@ -443,7 +443,7 @@ def item_version_return(*, actor: Any, version: ItemVersion, note: str) -> ItemV
 def _locked(version: ItemVersion) -> ItemVersion:
     """The stored version, locked, with its handling item (whose code the audit record names)."""
     return (
-        ItemVersion.objects.select_for_update(of=("self",))
+        ItemVersion.objects.select_for_update(of=("self",), no_key=True)
         .select_related("handling_item")
         .get(pk=version.pk)
     )
@@ -510,7 +510,7 @@ def item_version_withdraw(*, actor: Any, version: ItemVersion, reason: str) -> I
             [FieldError("reason", "reason.required", _("Give the reason for withdrawal."))]
         )
     with service_atomic():
-        version = ItemVersion.objects.select_for_update().get(pk=version.pk)
+        version = ItemVersion.objects.select_for_update(no_key=True).get(pk=version.pk)
         _require_state(version, VersionState.PUBLISHED)
         version.state = VersionState.WITHDRAWN
         version.withdrawn_reason = reason.strip()

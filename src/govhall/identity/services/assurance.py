@@ -30,7 +30,7 @@ def assurance_raise(
 ) -> AssuranceEvent:
     """Record that ``person`` reached ``level`` by ``method``; the level only goes up."""
     with transaction.atomic():
-        locked = Person.objects.select_for_update().get(pk=person.pk)
+        locked = Person.objects.select_for_update(no_key=True).get(pk=person.pk)
         event = AssuranceEvent.objects.create(
             person=locked, level=level, method=method, actor_label=actor_label(actor), detail=detail
         )

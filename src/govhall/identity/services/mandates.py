@@ -224,7 +224,7 @@ def mandate_revoke(*, mandate: Mandate, actor: AbstractBaseUser, reason: str) ->
     if not _may_revoke(mandate, actor):
         raise PermissionDenied(gettext("You may not revoke this mandate."))
     with transaction.atomic():
-        locked = Mandate.objects.select_for_update().get(pk=mandate.pk)
+        locked = Mandate.objects.select_for_update(no_key=True).get(pk=mandate.pk)
         if locked.revoked_at is not None:
             raise Conflict(gettext("The mandate was already revoked."))
         locked.revoked_at = timezone.now()

@@ -159,7 +159,7 @@ def organization_link_representative(*, person: Person) -> list[Organization]:
     representative (after they register an account); returns the organizations linked."""
     with transaction.atomic():
         organizations = list(
-            Organization.objects.select_for_update().filter(
+            Organization.objects.select_for_update(no_key=True).filter(
                 legal_representative_id_index=person.id_number_index,
                 legal_representative__isnull=True,
             )

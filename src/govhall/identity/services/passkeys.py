@@ -493,7 +493,7 @@ def passkey_sign_in(
         raise SignInRefused([_verification_failed()]) from error
 
     with transaction.atomic():
-        locked = Passkey.objects.select_for_update().get(pk=passkey.pk)
+        locked = Passkey.objects.select_for_update(no_key=True).get(pk=passkey.pk)
         new_count = verified.new_sign_count
         rolled_back = (new_count > 0 or locked.sign_count > 0) and new_count <= locked.sign_count
         if not rolled_back:

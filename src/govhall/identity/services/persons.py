@@ -225,7 +225,7 @@ def persons_reencrypt(*, actor: Actor = None, batch_size: int = 500) -> int:
     while True:
         with transaction.atomic():
             batch = list(
-                Person.objects.select_for_update()
+                Person.objects.select_for_update(no_key=True)
                 .filter(id__gt=last_id)
                 .order_by("id")
                 .only("id", "uuid", *_ENCRYPTED_FIELDS)[:batch_size]

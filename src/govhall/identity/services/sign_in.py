@@ -32,6 +32,7 @@ from govhall.core.errors import (
     ValidationFailed,
 )
 from govhall.core.personal_data import KIND_MOBILE, blind_index, mask_mobile
+from govhall.core.rate_limits import client_address
 from govhall.identity.identifiers import Identifier, check_mobile, identifier_parse
 from govhall.identity.models import (
     AssuranceLevel,
@@ -60,10 +61,8 @@ class ClientContext:
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> ClientContext:
-        # REMOTE_ADDR only: X-Forwarded-For is the reverse proxy's job to translate (deployment
-        # docs), otherwise any client could choose the address its rate limit is counted on.
         return cls(
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_address(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
         )
 
@@ -360,7 +359,7 @@ def sms_code_verify(*, mobile: str, code: str, purpose: str) -> str:
     code = "".join(code.split())
     with transaction.atomic():
         sms = (
-            SmsCode.objects.select_for_update()
+            SmsCode.objects.select_for_update(no_key=True)
             .filter(mobile_index=index, purpose=purpose)
             .order_by("-created_at", "-id")
             .first()

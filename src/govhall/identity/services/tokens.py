@@ -82,7 +82,7 @@ def token_revoke(*, token: PersonalAccessToken, actor: AbstractBaseUser) -> Pers
     if token.user_id != actor.pk and not getattr(actor, "is_superuser", False):
         raise PermissionDenied(gettext("You may not revoke this token."))
     with transaction.atomic():
-        locked = PersonalAccessToken.objects.select_for_update().get(pk=token.pk)
+        locked = PersonalAccessToken.objects.select_for_update(no_key=True).get(pk=token.pk)
         if locked.revoked_at is not None:
             raise Conflict(gettext("The token was already revoked."))
         locked.revoked_at = timezone.now()

@@ -119,7 +119,7 @@ def stored_bytes(license_import: LicenseImport) -> bytes:
 
 def import_locked(license_import: LicenseImport, *statuses: str) -> LicenseImport:
     locked = (
-        LicenseImport.objects.select_for_update(of=("self",))
+        LicenseImport.objects.select_for_update(of=("self",), no_key=True)
         .select_related("license_type", "issuer__region", "created_by")
         .get(pk=license_import.pk)
     )

@@ -101,7 +101,11 @@ def license_change(
         raise ValidationFailed(problems)
     sources = CHANGES[kind][0]
     with service_atomic():
-        locked = License.objects.select_for_update().select_related("issuer").get(pk=license.pk)
+        locked = (
+            License.objects.select_for_update(no_key=True)
+            .select_related("issuer")
+            .get(pk=license.pk)
+        )
         if locked.status not in sources:
             raise Conflict(
                 gettext("The license is “%(status)s”; this change is not possible.")

@@ -59,7 +59,7 @@ def license_replace(
     day = timezone.localdate()
     with service_atomic():
         old = (
-            License.objects.select_for_update()
+            License.objects.select_for_update(no_key=True)
             .select_related("license_type", "issuer")
             .get(pk=license.pk)
         )

@@ -89,7 +89,7 @@ def license_share(
 def license_share_withdraw(*, share: LicenseShare, actor: User) -> LicenseShare:
     """End an authorisation now; withdrawing one already ended changes nothing."""
     with service_atomic():
-        locked = LicenseShare.objects.select_for_update().get(pk=share.pk)
+        locked = LicenseShare.objects.select_for_update(no_key=True).get(pk=share.pk)
         now = timezone.now()
         if locked.revoked_at is not None or locked.valid_until <= now:
             return locked

@@ -75,3 +75,35 @@ def test_names_are_masked_for_the_public() -> None:
         "张",
         "开********店",
     ]
+
+
+def test_the_api_shares_the_pages_budget_per_address_and_answers_429(
+    food_license_type: Any, bureau: Any, seal: Seal, settings: Any
+) -> None:
+    """LICENSE_VERIFY_MAX_PER_WINDOW verifications per address and window, counted across the
+    API and the portal page; the refusal is a problem document with Retry-After, without the
+    license; another address still verifies."""
+    settings.GOVHALL = {
+        **settings.GOVHALL,
+        "LICENSE_VERIFY_MAX_PER_WINDOW": 3,
+        "LICENSE_VERIFY_WINDOW_SECONDS": 600,
+    }
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    license = _issue(food_license_type, bureau)
+    api = f"/api/v1/licenses/verify/{license.identifier}"
+    assert client.get(f"/licenses/verify/{license.identifier}/").status_code == 200
+    assert [client.get(api).status_code for _attempt in range(2)] == [200, 200]
+    limited = client.get(api)
+    assert (limited.status_code, limited["Content-Type"]) == (429, "application/problem+json")
+    assert 590 <= int(limited["Retry-After"]) <= 600
+    body = limited.json()
+    assert body["errors"] == [
+        {
+            "field": "identifier",
+            "code": "rate_limited",
+            "message": "Too many verifications from this address; try again later.",
+        }
+    ]
+    assert license.number not in limited.content.decode()
+    assert client.get(f"/licenses/verify/{license.identifier}/").status_code == 429
+    assert client.get(api, REMOTE_ADDR="10.0.0.2").json()["genuine"] is True
