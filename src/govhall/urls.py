@@ -23,6 +23,9 @@ def _workbench_sign_in(request: HttpRequest, extra_context: object = None) -> Ht
 
 admin.site.login = _workbench_sign_in  # type: ignore[method-assign]
 
+# A database outage or a full disk met outside a view (by a middleware) answers 503 too.
+handler500 = "govhall.core.outages.server_error_or_outage"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

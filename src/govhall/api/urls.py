@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.db import Error as DjangoDatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -19,10 +20,11 @@ from govhall.cases.api import router as cases_router
 from govhall.catalog.api import router as catalog_router
 from govhall.core.api import router as core_router
 from govhall.core.errors import DomainError, TooManyAttempts, ValidationFailed
+from govhall.core.outages import outage_answer, outage_of
 from govhall.core.problems import (
-    PROBLEM_JSON,
     PROBLEM_SCHEMA,
     PROBLEM_SCHEMA_NAME,
+    problem_document,
     problem_response,
 )
 from govhall.identity.api import router as identity_router
@@ -45,7 +47,8 @@ class UTF8JSONRenderer(BaseRenderer):
 class GovhallAPI(NinjaAPI):
     """Declares in the OpenAPI document the problems any operation of a kind answers with:
     401 when it needs a signed-in caller, 403 when a session must also send its CSRF token,
-    400 for a body that cannot be parsed and 422 for invalid input. Each operation names its
+    400 for a body that cannot be parsed, 422 for invalid input, and 503 for every operation
+    (the database or its storage may be unavailable: core/outages.py). Each operation names its
     own others (404, 409, …) with ``openapi_extra=problems(…)``."""
 
     def get_openapi_schema(
@@ -73,6 +76,7 @@ def _common_problems(method: str, operation: dict[str, Any]) -> list[int]:
         statuses.append(400)
     if "requestBody" in operation or operation.get("parameters"):
         statuses.append(422)
+    statuses.append(503)
     return statuses
 
 
@@ -93,18 +97,7 @@ api.add_router("/licenses/", licenses_router)
 api.add_router("/notifications/", notifications_router)
 
 
-def problem(status: int, title: str, detail: str, errors: list[dict[str, str]]) -> HttpResponse:
-    """An RFC 9457 problem document."""
-    body = {
-        "type": "about:blank",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "errors": errors,
-    }
-    return HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_JSON
-    )
+problem = problem_document
 
 
 @api.exception_handler(DomainError)
@@ -143,3 +136,14 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return problem(401, _("Authentication required"), _("Log in to use this endpoint."), [])
+
+
+@api.exception_handler(DjangoDatabaseError)
+@api.exception_handler(OSError)
+def outage(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database unavailable or a disk full: 503 with ``service.database_unavailable`` or
+    ``service.storage_full`` (core/outages.py); any other such error stays a server error."""
+    found = outage_of(exc)
+    if found is None:
+        raise exc
+    return outage_answer(request, found, exc, problem=True)

@@ -36,10 +36,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    # Before django_tasks_db: its ``db_worker`` command is replaced by one that survives a
+    # database restart (core/management/commands/db_worker.py).
+    "govhall.core",
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "govhall.core",
     "govhall.identity",
     "govhall.archive",
     "govhall.licenses",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost: its 503 for a database outage or a full disk still gets every header above.
+    "govhall.core.outages.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "govhall.urls"

@@ -2,13 +2,17 @@
 the OpenAPI document which errors it answers with.
 
 The API adds what any operation of a kind may answer (401 and 403 for a signed-in one, 400 and
-422 for one that takes input); each operation names the rest with ``openapi_extra=problems(…)``,
-so that clients and the schema fuzz test know every status code an operation can send.
+422 for one that takes input, 503 for every one: the database may be down, core/outages.py);
+each operation names the rest with ``openapi_extra=problems(…)``, so that clients and the
+schema fuzz test know every status code an operation can send.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from django.http import HttpResponse
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_SCHEMA_NAME = "Problem"
@@ -43,7 +47,11 @@ DESCRIPTIONS = {
     409: "The object's state does not allow it",
     422: "Invalid input: errors lists a stable code per field",
     429: "Too many attempts: Retry-After says when to try again",
-    503: "An outside system (a data source, a signing device) is unavailable",
+    503: (
+        "Temporarily unavailable: the database (service.database_unavailable), its storage "
+        "(service.storage_full) or an outside system (a data source, a signing device); "
+        "Retry-After says when to try again"
+    ),
 }
 
 
@@ -60,3 +68,19 @@ def problem_response(status: int) -> dict[str, Any]:
 def problems(*statuses: int) -> dict[str, Any]:
     """``openapi_extra`` of an operation that also answers ``statuses`` with a problem."""
     return {"responses": {status: problem_response(status) for status in statuses}}
+
+
+def problem_document(
+    status: int, title: str, detail: str, errors: list[dict[str, str]]
+) -> HttpResponse:
+    """An RFC 9457 problem document."""
+    body = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "errors": errors,
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_JSON
+    )

@@ -40,15 +40,22 @@ def test_every_error_is_a_problem_document() -> None:
 
 def test_what_every_operation_of_a_kind_answers() -> None:
     """401 when signed in only; 403 when a session must send its CSRF token (not for GET);
-    400 for an unparsable body; 422 for invalid input."""
-    assert declared("get", "/api/v1/catalog/items") == [200, 422]
-    assert declared("get", "/api/v1/identity/me/sign-ins") == [200, 401]
-    assert declared("post", "/api/v1/identity/tokens") == [201, 400, 401, 403, 422]
-    assert declared("post", "/api/v1/identity/register") == [201, 400, 422]
+    400 for an unparsable body; 422 for invalid input; 503 for every one (the database or its
+    storage unavailable)."""
+    assert declared("get", "/api/v1/catalog/items") == [200, 422, 503]
+    assert declared("get", "/api/v1/identity/me/sign-ins") == [200, 401, 503]
+    assert declared("post", "/api/v1/identity/tokens") == [201, 400, 401, 403, 422, 503]
+    assert declared("post", "/api/v1/identity/register") == [201, 400, 422, 503]
+
+
+def test_every_operation_declares_503() -> None:
+    for methods in api.get_openapi_schema()["paths"].values():
+        for details in methods.values():
+            assert "503" in {str(status) for status in details["responses"]}, details["operationId"]
 
 
 def test_what_an_operation_declares_itself() -> None:
-    assert declared("get", "/api/v1/cases/{number}") == [200, 401, 404, 422]
+    assert declared("get", "/api/v1/cases/{number}") == [200, 401, 404, 422, 503]
     assert declared("post", "/api/v1/cases/{number}/actions/accept") == [
         200,
         400,
@@ -57,6 +64,7 @@ def test_what_an_operation_declares_itself() -> None:
         404,
         409,
         422,
+        503,
     ]
     assert declared("post", "/api/v1/identity/passkeys/sign-in/verify") == [
         200,
@@ -65,6 +73,7 @@ def test_what_an_operation_declares_itself() -> None:
         403,
         422,
         429,
+        503,
     ]
     assert declared("post", "/api/v1/identity/me/verify/population") == [
         200,
@@ -86,4 +95,5 @@ def test_the_served_document_is_the_same(client: Client) -> None:
         "401",
         "404",
         "422",
+        "503",
     ]

@@ -3,7 +3,8 @@
 Without ``--loop`` one pass over the due events, then exit. With ``--loop`` the sweep that runs
 beside the task worker (scripts/serve.sh): it delivers what the after-commit task missed
 (a killed server, a lost enqueue) and the retries whose back-off has passed, until SIGTERM or
-SIGINT; the round in progress finishes first.
+SIGINT; the round in progress finishes first. When the database goes away (a restart), the
+loop logs it once and waits for it with bounded back-off (1, 2, 4 … at most 30 s), then goes on.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
+from govhall.core.outages import database_wait, failure_describe, outage_of
 from govhall.core.outbox import DispatchReport, outbox_dispatch
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ class Command(BaseCommand):
         }
         try:
             while not stop.is_set():
-                report = self._round(round_events)
+                report = self._round(round_events, stop)
                 handled = 0 if report is None else report.delivered + report.failed
                 if report is not None and handled:
                     self._write(report)
@@ -71,13 +73,19 @@ class Command(BaseCommand):
             for number, handler in previous.items():
                 signal.signal(number, handler)
 
-    def _round(self, max_events: int) -> DispatchReport | None:
-        """One round; a database outage is logged and retried at the next round."""
+    def _round(self, max_events: int, stop: threading.Event) -> DispatchReport | None:
+        """One round; after a database outage, the wait until the database answers again."""
         close_old_connections()
         try:
             return outbox_dispatch(max_events=max_events)
-        except Exception:
-            logger.exception("outbox dispatch round failed")
+        except Exception as error:
+            if outage_of(error) is None:
+                logger.exception("outbox dispatch round failed")
+                return None
+            logger.error(
+                "outbox dispatch lost the database, waiting for it: %s", failure_describe(error)
+            )
+            database_wait(stop=stop)
             return None
 
     def _write(self, report: DispatchReport) -> None:
