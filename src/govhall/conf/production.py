@@ -34,6 +34,8 @@ if not env("GOVHALL_OIDC_PAIRWISE_KEY", ""):
     raise RuntimeError("GOVHALL_OIDC_PAIRWISE_KEY must be set for the production profile")
 if GOVHALL["SMS_BACKEND"] in {"console", "memory"}:
     raise RuntimeError("GOVHALL_SMS_BACKEND must name a real SMS gateway in production")
+# Staff confirm every password or SMS sign-in with a passkey (等保 身份鉴别; docs/passkeys.md).
+GOVHALL["STAFF_SECOND_FACTOR"] = env("GOVHALL_STAFF_SECOND_FACTOR", True, parse_bool)
 SESSION_COOKIE_SECURE = env("SECURE_COOKIES", True, parse_bool)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HTTPS only (docs/security.md): browsers remember it for SECURE_HSTS_SECONDS (a year; 0 turns

@@ -32,6 +32,7 @@ from govhall.identity.services import person_register
 from govhall.identity.services.assurance import person_verify_with_population_source
 from govhall.identity.services.mandates import MandateInput, mandate_grant, mandate_revoke
 from govhall.identity.services.organizations import organization_register
+from govhall.identity.services.second_factor import second_factor_check
 from govhall.identity.services.tokens import token_create, token_revoke
 
 router = Router(tags=["identity"])
@@ -440,13 +441,17 @@ def my_tokens(request: HttpRequest) -> list[TokenOut]:
     response={201: TokenCreatedOut},
     auth=USER,
     summary="Create a personal access token",
+    openapi_extra=problems(403),
     description=(
         "Any signed-in account, for itself. The clear token is in this answer only. 422 "
-        "name.length, expires_in_days.range (1-366; null: never expires)."
+        "name.length, expires_in_days.range (1-366; null: never expires). Staff under the "
+        "second-factor policy need a browser session whose sign-in passed the second factor "
+        "(a token cannot create another): else 403 sign_in.second_factor_required."
     ),
 )
 def token_add(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
     user = _user(request)
+    second_factor_check(request.session, user)
     token, clear = token_create(
         user=user, name=payload.name, expires_in_days=payload.expires_in_days, actor=user
     )

@@ -1,5 +1,6 @@
 """Passkey endpoints under /api/v1/identity/passkeys/: add, list, rename and remove one's own
-passkeys (browser session), and sign in with one (anyone).
+passkeys (browser session), sign in with one (anyone), and confirm a pending staff sign-in with
+one (the second factor, :mod:`govhall.identity.services.second_factor`).
 
 Thin on purpose: the ceremonies, limits, attempt records and audit live in
 :mod:`govhall.identity.services.passkeys`. Every endpoint checks Django's CSRF token (the
@@ -31,8 +32,14 @@ from govhall.identity.services.passkeys import (
     passkey_register,
     passkey_registration_options,
     passkey_rename,
+    passkey_second_factor,
+    passkey_second_factor_options,
     passkey_sign_in,
     passkey_sign_in_options,
+)
+from govhall.identity.services.second_factor import (
+    FACTOR_USER_VERIFICATION,
+    second_factor_required,
 )
 from govhall.identity.services.sign_in import ClientContext, session_sign_in
 
@@ -43,6 +50,11 @@ SIGNED_IN = (
     "accepted, so a leaked token cannot add a passkey). "
 )
 ANYONE = "Anyone, without signing in (the X-CSRFToken header is required). "
+PENDING = (
+    "Anyone whose session holds a pending staff sign-in (a right password or SMS code of a "
+    "staff account under the second-factor policy, less than 5 minutes ago; the X-CSRFToken "
+    "header is required). "
+)
 
 
 class RegisterVerifyIn(Schema):
@@ -57,6 +69,10 @@ class SignInOptionsIn(Schema):
 class SignInVerifyIn(Schema):
     credential: dict[str, Any]
     next: str = ""
+
+
+class SecondFactorIn(Schema):
+    credential: dict[str, Any]
 
 
 class RenameIn(Schema):
@@ -184,8 +200,56 @@ def sign_in_verify(request: HttpRequest, payload: SignInVerifyIn) -> RedirectOut
         credential=payload.credential,
         context=ClientContext.from_request(request),
     )
-    session_sign_in(request, user)
+    # Under the second-factor policy staff had to be verified by the device: two factors.
+    factors = ["passkey", FACTOR_USER_VERIFICATION] if second_factor_required(user) else ["passkey"]
+    session_sign_in(request, user, factors=factors)
     return RedirectOut(redirect=_safe_next(request, payload.next))
+
+
+@router.post(
+    "/second-factor/options",
+    response=dict[str, Any],
+    auth=None,
+    url_name="passkeys_second_factor_options",
+    summary="Options for confirming a staff sign-in with a passkey",
+    openapi_extra=problems(401, 403, 429),
+    description=PENDING
+    + "Returns PublicKeyCredentialRequestOptions for navigator.credentials.get() that allow "
+    "only the pending account's own passkeys. 401 codes: sign_in.pending_missing, "
+    "sign_in.pending_expired; 429 when locked out.",
+)
+def second_factor_options(request: HttpRequest) -> dict[str, Any]:
+    _csrf(request)
+    return passkey_second_factor_options(
+        session=request.session, context=ClientContext.from_request(request)
+    )
+
+
+@router.post(
+    "/second-factor/verify",
+    response=RedirectOut,
+    auth=None,
+    url_name="passkeys_second_factor_verify",
+    summary="Confirm a staff sign-in with a passkey",
+    openapi_extra=problems(401, 403, 429),
+    description=PENDING
+    + "Body: the credential from navigator.credentials.get() (JSON form). Signs the pending "
+    "account in (a new session key) and returns where to go: the next page the first step was "
+    "given. Every attempt is recorded with both factors (password+passkey, "
+    "sms_code+passkey). 401 codes: sign_in.pending_missing, sign_in.pending_expired, "
+    "passkey.challenge_missing, passkey.challenge_expired, passkey.unknown_credential, "
+    "passkey.verification_failed, passkey.counter_rollback; 429: sign_in.locked, "
+    "sign_in.address_limited.",
+)
+def second_factor_verify(request: HttpRequest, payload: SecondFactorIn) -> RedirectOut:
+    _csrf(request)
+    pending = passkey_second_factor(
+        session=request.session,
+        credential=payload.credential,
+        context=ClientContext.from_request(request),
+    )
+    session_sign_in(request, pending.user, factors=[pending.method, "passkey"])
+    return RedirectOut(redirect=_safe_next(request, pending.next_url))
 
 
 @router.get(

@@ -21,6 +21,9 @@ class SignInMethod(models.TextChoices):
     SMS_CODE = "sms_code", _("SMS code")
     PASSKEY = "passkey", _("Passkey")
     ACCESS_TOKEN = "access_token", _("Personal access token")
+    # Staff under the second-factor policy: the first factor, then one of their passkeys.
+    PASSWORD_PASSKEY = "password+passkey", _("Password and passkey")
+    SMS_CODE_PASSKEY = "sms_code+passkey", _("SMS code and passkey")
 
 
 class SignInAttempt(models.Model):

@@ -22,6 +22,7 @@ Why the choices below:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -38,6 +39,7 @@ from webauthn import (
     verify_authentication_response,
     verify_registration_response,
 )
+from webauthn.authentication.verify_authentication_response import VerifiedAuthentication
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, options_to_json_dict
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
@@ -60,6 +62,15 @@ from govhall.core.personal_data import KIND_ID_NUMBER, blind_index
 from govhall.identity.identifiers import Identifier, identifier_parse
 from govhall.identity.models import Passkey, Person, SignInMethod, User
 from govhall.identity.selectors import passkeys_for_user
+from govhall.identity.services.second_factor import (
+    FACTOR_USER_VERIFICATION,
+    PendingSignIn,
+    pending_error,
+    pending_sign_in_clear,
+    pending_sign_in_read,
+    second_factor_enrolled,
+    second_factor_required,
+)
 from govhall.identity.services.sign_in import (
     ClientContext,
     sign_in_attempt_record,
@@ -72,6 +83,12 @@ NAME_MAX_LENGTH = 60
 OBJECT_TYPE = "passkey"
 SESSION_REGISTRATION = "govhall.passkeys.registration"
 SESSION_SIGN_IN = "govhall.passkeys.sign_in"
+SESSION_SECOND_FACTOR = "govhall.passkeys.second_factor"
+#: The attempt's method when a passkey confirms a first factor (staff, second-factor policy).
+WITH_PASSKEY: dict[str, str] = {
+    SignInMethod.PASSWORD: SignInMethod.PASSWORD_PASSKEY,
+    SignInMethod.SMS_CODE: SignInMethod.SMS_CODE_PASSKEY,
+}
 #: Errors anything but the library's own can raise while parsing a hostile response.
 _MALFORMED = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError)
 
@@ -303,6 +320,7 @@ def passkey_register(
                     "backed_up": verified.credential_backed_up,
                 },
             )
+            second_factor_enrolled(session, user=user, passkey=passkey)
     except IntegrityError as error:  # the same credential registered concurrently
         raise ValidationFailed([already]) from error
     return passkey
@@ -418,6 +436,75 @@ def _user_handle_matches(credential: dict[str, Any], user: User) -> bool:
         return False
 
 
+def _assertion_check(
+    *,
+    passkey: Passkey,
+    challenge: str,
+    credential: dict[str, Any],
+    refuse: Callable[[str], None],
+    succeeded: Callable[[VerifiedAuthentication], None],
+    require_user_verification: bool = False,
+) -> None:
+    """Verify ``credential`` as ``passkey``'s signature over ``challenge`` and move its counter
+    on; ``succeeded`` runs in the counter's transaction. A failure calls ``refuse(code)`` (to
+    record it) and raises :class:`SignInRefused`."""
+    rp = RelyingParty.from_settings()
+    try:
+        if not _user_handle_matches(credential, passkey.user):
+            raise ValueError("userHandle names another account")
+        verified = verify_authentication_response(
+            credential=credential,
+            expected_challenge=base64url_to_bytes(challenge),
+            expected_rp_id=rp.id,
+            expected_origin=rp.origins,
+            credential_public_key=bytes(passkey.public_key),
+            # The counter is compared below, under a row lock, with its own error code.
+            credential_current_sign_count=0,
+        )
+    except _MALFORMED as error:
+        refuse("passkey.verification_failed")
+        raise SignInRefused([_verification_failed()]) from error
+    if require_user_verification and not verified.user_verified:
+        refuse("passkey.user_verification_required")
+        raise SignInRefused(
+            [
+                FieldError(
+                    "credential",
+                    "passkey.user_verification_required",
+                    _(
+                        "Staff accounts must unlock the passkey with its PIN, fingerprint or "
+                        "face to sign in with it alone; or sign in with your password and "
+                        "confirm with the passkey."
+                    ),
+                )
+            ]
+        )
+
+    with transaction.atomic():
+        locked = Passkey.objects.select_for_update(no_key=True).get(pk=passkey.pk)
+        new_count = verified.new_sign_count
+        rolled_back = (new_count > 0 or locked.sign_count > 0) and new_count <= locked.sign_count
+        if not rolled_back:
+            locked.sign_count = new_count
+            locked.last_used_at = timezone.now()
+            locked.save(update_fields=["sign_count", "last_used_at", "updated_at"])
+            succeeded(verified)
+    if rolled_back:
+        refuse("passkey.counter_rollback")
+        raise SignInRefused(
+            [
+                FieldError(
+                    "credential",
+                    "passkey.counter_rollback",
+                    _(
+                        "This passkey reported an older use count than before and may have "
+                        "been copied; sign in another way and check your passkeys."
+                    ),
+                )
+            ]
+        )
+
+
 def passkey_sign_in(
     *, session: SessionBase, credential: dict[str, Any], context: ClientContext
 ) -> User:
@@ -428,7 +515,9 @@ def passkey_sign_in(
     :class:`SignInRefused` with ``passkey.challenge_missing``, ``passkey.challenge_expired``,
     ``passkey.unknown_credential`` (no such passkey, another account's than the one named, or a
     disabled account), ``passkey.verification_failed`` (bad signature, origin or RP ID) or
-    ``passkey.counter_rollback`` (the signature counter did not increase: a cloned key?).
+    ``passkey.counter_rollback`` (the signature counter did not increase: a cloned key?). Staff
+    under the second-factor policy must be verified by the device (PIN, fingerprint, face):
+    else ``passkey.user_verification_required``.
     """
     state, problem = _challenge_take(session, SESSION_SIGN_IN)
     named = Identifier(*state["identifier"]) if state and state["identifier"] else None
@@ -475,44 +564,125 @@ def passkey_sign_in(
     account = _account_identifier(user)
     guarded(user, account)
 
-    rp = RelyingParty.from_settings()
-    try:
-        if not _user_handle_matches(credential, user):
-            raise ValueError("userHandle names another account")
-        verified = verify_authentication_response(
-            credential=credential,
-            expected_challenge=base64url_to_bytes(state["challenge"]),
-            expected_rp_id=rp.id,
-            expected_origin=rp.origins,
-            credential_public_key=bytes(passkey.public_key),
-            # The counter is compared below, under a row lock, with its own error code.
-            credential_current_sign_count=0,
-        )
-    except _MALFORMED as error:
-        record(user, "passkey.verification_failed", account)
-        raise SignInRefused([_verification_failed()]) from error
+    require_uv = second_factor_required(user)
 
-    with transaction.atomic():
-        locked = Passkey.objects.select_for_update(no_key=True).get(pk=passkey.pk)
-        new_count = verified.new_sign_count
-        rolled_back = (new_count > 0 or locked.sign_count > 0) and new_count <= locked.sign_count
-        if not rolled_back:
-            locked.sign_count = new_count
-            locked.last_used_at = timezone.now()
-            locked.save(update_fields=["sign_count", "last_used_at", "updated_at"])
-            record(user, "", account)
-    if rolled_back:
-        record(user, "passkey.counter_rollback", account)
+    def succeeded(verified: VerifiedAuthentication) -> None:
+        sign_in_attempt_record(
+            method=SignInMethod.PASSKEY,
+            identifier=named or account,
+            user=user,
+            context=context,
+            succeeded=True,
+            detail={"factors": ["passkey", FACTOR_USER_VERIFICATION]} if require_uv else None,
+        )
+
+    _assertion_check(
+        passkey=passkey,
+        challenge=state["challenge"],
+        credential=credential,
+        refuse=lambda code: record(user, code, account),
+        succeeded=succeeded,
+        require_user_verification=require_uv,
+    )
+    return user
+
+
+# --- the second step of a staff sign-in -----------------------------------------------------
+
+
+def _pending(session: SessionBase) -> PendingSignIn:
+    pending, problem = pending_sign_in_read(session)
+    if pending is None or problem:
+        raise SignInRefused([pending_error(problem)])
+    return pending
+
+
+def passkey_second_factor_options(
+    *, session: SessionBase, context: ClientContext
+) -> dict[str, Any]:
+    """``PublicKeyCredentialRequestOptions`` for confirming the pending sign-in: only the
+    pending account's own passkeys are allowed. Raises :class:`SignInRefused`
+    (``sign_in.pending_missing``, ``sign_in.pending_expired``) or :class:`TooManyAttempts`
+    (not recorded: nothing was tried yet)."""
+    pending = _pending(session)
+    sign_in_limits_check(
+        identifier=_account_identifier(pending.user), user=pending.user, context=context
+    )
+    rp = RelyingParty.from_settings()
+    options = generate_authentication_options(
+        rp_id=rp.id,
+        timeout=CHALLENGE_TTL_SECONDS * 1000,
+        allow_credentials=[_descriptor(passkey) for passkey in passkeys_for_user(pending.user)],
+        user_verification=UserVerificationRequirement.PREFERRED,
+    )
+    _challenge_store(session, SESSION_SECOND_FACTOR, options.challenge, user=pending.user)
+    return options_to_json_dict(options)
+
+
+def passkey_second_factor(
+    *, session: SessionBase, credential: dict[str, Any], context: ClientContext
+) -> PendingSignIn:
+    """Confirm the pending sign-in with one of its account's own passkeys; the caller then
+    starts the session. The pending sign-in is removed on success only (a failure may be
+    retried until it expires or the limits lock the account).
+
+    Every outcome is one sign-in attempt ``password+passkey`` / ``sms_code+passkey`` (audited
+    with both factors), counted in the sign-in limits. Raises :class:`TooManyAttempts` or
+    :class:`SignInRefused` with ``sign_in.pending_missing``, ``sign_in.pending_expired``,
+    ``passkey.challenge_missing`` (also: a replayed answer), ``passkey.challenge_expired``,
+    ``passkey.unknown_credential`` (not one of the account's passkeys),
+    ``passkey.verification_failed`` or ``passkey.counter_rollback``.
+    """
+    pending, pending_problem = pending_sign_in_read(session)
+    state, problem = _challenge_take(session, SESSION_SECOND_FACTOR)
+    user = pending.user if pending is not None else None
+    account = _account_identifier(user) if user is not None else None
+    method = (
+        WITH_PASSKEY.get(pending.method, SignInMethod.PASSKEY) if pending else SignInMethod.PASSKEY
+    )
+    factors = {"factors": [pending.method, "passkey"]} if pending else None
+
+    def record(code: str = "") -> None:
+        sign_in_attempt_record(
+            method=method,
+            identifier=account,
+            user=user,
+            context=context,
+            succeeded=not code,
+            failure_code=code,
+            detail=factors,
+        )
+
+    try:
+        sign_in_limits_check(identifier=account, user=user, context=context)
+    except TooManyAttempts as error:
+        record(error.errors[0].code)
+        raise
+    if pending is None or user is None or pending_problem:
+        record(pending_problem)
+        raise SignInRefused([pending_error(pending_problem)])
+    if state is None or state["user"] != str(user.uuid):
+        code = problem or "passkey.challenge_missing"
+        record(code)
+        raise SignInRefused([_challenge_error(code)])
+    passkey = _credential_lookup(credential)
+    if passkey is None or passkey.user_id != user.pk:
+        record("passkey.unknown_credential")
         raise SignInRefused(
             [
                 FieldError(
                     "credential",
-                    "passkey.counter_rollback",
-                    _(
-                        "This passkey reported an older use count than before and may have "
-                        "been copied; sign in another way and check your passkeys."
-                    ),
+                    "passkey.unknown_credential",
+                    _("This passkey is not one of your account's passkeys; use one of yours."),
                 )
             ]
         )
-    return user
+    _assertion_check(
+        passkey=passkey,
+        challenge=state["challenge"],
+        credential=credential,
+        refuse=record,
+        succeeded=lambda verified: record(),
+    )
+    pending_sign_in_clear(session)
+    return pending

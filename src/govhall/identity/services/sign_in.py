@@ -13,6 +13,7 @@ import datetime
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login
@@ -45,6 +46,16 @@ from govhall.identity.models import (
     User,
 )
 from govhall.identity.services.assurance import assurance_raise
+from govhall.identity.services.second_factor import (
+    STEP_ENROL,
+    STEP_NONE,
+    STEP_PASSKEY,
+    pending_sign_in_clear,
+    pending_sign_in_start,
+    second_factor_step,
+    session_confine,
+    session_factors_set,
+)
 from govhall.identity.sms.base import SmsNotSent
 from govhall.identity.sms.registry import sms_backend
 
@@ -139,8 +150,11 @@ def sign_in_attempt_record(
     context: ClientContext,
     succeeded: bool,
     failure_code: str = "",
+    action: str = "",
+    detail: dict[str, Any] | None = None,
 ) -> SignInAttempt:
-    """Store one attempt and its audit record together."""
+    """Store one attempt and its audit record together (``action`` overrides the audit action
+    ``identity.sign_in.succeeded|failed``; ``detail`` is added to the audit data)."""
     with transaction.atomic():
         attempt = SignInAttempt.objects.create(
             method=method,
@@ -154,7 +168,8 @@ def sign_in_attempt_record(
         )
         audit_record_create(
             actor=user if succeeded else None,
-            action="identity.sign_in.succeeded" if succeeded else "identity.sign_in.failed",
+            action=action
+            or ("identity.sign_in.succeeded" if succeeded else "identity.sign_in.failed"),
             object_type="user",
             object_id=str(user.uuid) if user else "",
             data={
@@ -162,6 +177,7 @@ def sign_in_attempt_record(
                 "identifier": identifier.masked if identifier else "",
                 "ip_address": context.ip_address or "",
                 "failure": failure_code,
+                **(detail or {}),
             },
         )
     return attempt
@@ -186,6 +202,25 @@ def _refuse(
         failure_code=code,
     )
     return SignInRefused([FieldError(field, code, message)])
+
+
+def first_factor_record(
+    *, method: str, identifier: Identifier | None, user: User, context: ClientContext
+) -> None:
+    """A right password or SMS code. For staff under the second-factor policy the account is
+    not signed in yet: the attempt is stored as succeeded (the factor was right, and the limits
+    count failures only) but audited as ``identity.sign_in.first_factor`` with what comes next
+    (``second_factor``: ``passkey`` or ``enrol``)."""
+    step = second_factor_step(user)
+    sign_in_attempt_record(
+        method=method,
+        identifier=identifier,
+        user=user,
+        context=context,
+        succeeded=True,
+        action="identity.sign_in.first_factor" if step == STEP_PASSKEY else "",
+        detail={"second_factor": step} if step != STEP_NONE else None,
+    )
 
 
 def _guarded(
@@ -229,15 +264,33 @@ def sign_in_with_password(*, identifier: str, password: str, context: ClientCont
             message=gettext("The account or the password is wrong."),
         )
     _guarded(SignInMethod.PASSWORD, parsed, user, context)
-    sign_in_attempt_record(
-        method=SignInMethod.PASSWORD, identifier=parsed, user=user, context=context, succeeded=True
-    )
+    first_factor_record(method=SignInMethod.PASSWORD, identifier=parsed, user=user, context=context)
     return user
 
 
-def session_sign_in(request: HttpRequest, user: User) -> None:
-    """Start a browser session (a new session key, so a fixed one cannot be planted)."""
+def session_sign_in(request: HttpRequest, user: User, *, factors: list[str] | None = None) -> None:
+    """Start a browser session (a new session key, so a fixed one cannot be planted) and note
+    what the sign-in proved (``factors``: sign-in methods and the like, see
+    :mod:`govhall.identity.services.second_factor`)."""
+    pending_sign_in_clear(request.session)
     login(request, user, backend=BACKEND_PATH)
+    session_factors_set(request.session, factors or [])
+
+
+def session_sign_in_first_factor(
+    request: HttpRequest, user: User, *, method: str, next_url: str
+) -> str:
+    """After a right password or SMS code: sign in, or (staff under the second-factor policy)
+    keep a pending sign-in for the passkey step, or sign in confined to enrolling a passkey.
+    Returns the step that follows (``second_factor.STEP_*``)."""
+    step = second_factor_step(user)
+    if step == STEP_PASSKEY:
+        pending_sign_in_start(request.session, user=user, method=method, next_url=next_url)
+        return step
+    session_sign_in(request, user, factors=[method])
+    if step == STEP_ENROL:
+        session_confine(request.session)
+    return step
 
 
 # --- SMS codes ---------------------------------------------------------------------------
@@ -418,12 +471,8 @@ def sign_in_with_sms_code(*, mobile: str, code: str, context: ClientContext) -> 
             message=gettext("No active account uses this mobile number."),
         )
     with transaction.atomic():
-        sign_in_attempt_record(
-            method=SignInMethod.SMS_CODE,
-            identifier=parsed,
-            user=person.user,
-            context=context,
-            succeeded=True,
+        first_factor_record(
+            method=SignInMethod.SMS_CODE, identifier=parsed, user=person.user, context=context
         )
         assurance_raise(
             person=person,

@@ -69,6 +69,7 @@ class SoftAuthenticator:
     credential_id: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     sign_count: int = 0
     counts: bool = True  # False: an authenticator without a counter (always 0)
+    user_verified: bool = True  # False: a security key without PIN or biometrics
     user_handle: bytes | None = None
 
     def cose_public_key(self) -> bytes:
@@ -129,7 +130,9 @@ class SoftAuthenticator:
             self.sign_count += 1
         client_data = self._client_data("webauthn.get", options["challenge"])
         auth_data = (
-            self._rp_hash() + bytes([FLAG_UP | FLAG_UV]) + self.sign_count.to_bytes(4, "big")
+            self._rp_hash()
+            + bytes([FLAG_UP | (FLAG_UV if self.user_verified else 0)])
+            + self.sign_count.to_bytes(4, "big")
         )
         signature = self.key.sign(
             auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
@@ -760,10 +763,14 @@ def test_openapi_says_who_may_call_each_endpoint(db: Any) -> None:
         REGISTER_VERIFY,
         SIGN_IN_OPTIONS,
         SIGN_IN_VERIFY,
+        BASE + "second-factor/options",
+        BASE + "second-factor/verify",
         BASE + "{passkey_uuid}",
     }
     for path, operations in passkey_paths.items():
         for method, operation in operations.items():
             description = operation["description"]
             who = "Anyone" if "sign-in" in path else "A signed-in account"
+            if "second-factor" in path:
+                who = "Anyone whose session holds a pending staff sign-in"
             assert description.startswith(who), (path, method)

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,19 +32,34 @@ from govhall.identity.models import (
     MandateKind,
     Organization,
     PersonalAccessToken,
+    SignInMethod,
     SmsPurpose,
     User,
 )
 from govhall.identity.oidc.return_origins import oidc_return_origins
-from govhall.identity.selectors import account_overview, person_find_by_id_number, person_for_user
+from govhall.identity.selectors import (
+    account_overview,
+    passkeys_for_user,
+    person_find_by_id_number,
+    person_for_user,
+)
 from govhall.identity.services import person_register
 from govhall.identity.services.assurance import person_verify_with_population_source
 from govhall.identity.services.mandates import MandateInput, mandate_grant, mandate_revoke
 from govhall.identity.services.organizations import organization_register
+from govhall.identity.services.second_factor import (
+    STEP_ENROL,
+    STEP_PASSKEY,
+    pending_error,
+    pending_sign_in_read,
+    second_factor_check,
+    session_confined,
+)
 from govhall.identity.services.sign_in import (
     ClientContext,
     person_verify_mobile,
     session_sign_in,
+    session_sign_in_first_factor,
     sign_in_with_password,
     sign_in_with_sms_code,
     sms_code_send,
@@ -80,6 +95,17 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("portal:account")
 
 
+def _after_first_factor(request: HttpRequest, user: User, method: str, next_url: str) -> str:
+    """Sign in after a right password or SMS code, or send staff under the second-factor
+    policy on to their passkey (or, without one, to adding one); ``next`` goes along."""
+    step = session_sign_in_first_factor(request, user, method=method, next_url=next_url)
+    if step == STEP_PASSKEY:
+        return reverse("portal:sign_in_passkey")
+    if step == STEP_ENROL:
+        return reverse("portal:passkey_enrol") + "?" + urlencode({"next": next_url})
+    return next_url
+
+
 def _refusal_message(error: DomainError) -> str:
     if isinstance(error, TooManyAttempts):
         minutes = max(1, round(error.retry_after / 60))
@@ -112,8 +138,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 password_form.add_error(None, _refusal_message(error))
                 retry_after = error.retry_after if isinstance(error, TooManyAttempts) else 0
             else:
-                session_sign_in(request, user)
-                return HttpResponseRedirect(next_url)
+                return HttpResponseRedirect(
+                    _after_first_factor(request, user, SignInMethod.PASSWORD, next_url)
+                )
     elif method in {"sms_send", "sms"}:
         sms_form = SmsSignInForm(request.POST, prefix="sms")
         # Asking for a code needs only the number.
@@ -128,8 +155,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                     user = sign_in_with_sms_code(
                         mobile=mobile, code=sms_form.cleaned_data["code"], context=context
                     )
-                    session_sign_in(request, user)
-                    return HttpResponseRedirect(next_url)
+                    return HttpResponseRedirect(
+                        _after_first_factor(request, user, SignInMethod.SMS_CODE, next_url)
+                    )
             except DomainError as error:
                 sms_form.add_error(None, _refusal_message(error))
                 retry_after = error.retry_after if isinstance(error, TooManyAttempts) else 0
@@ -152,6 +180,41 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     # Signing in on the way to a system ends there: the page's forms may lead to it.
     csp_allow_form_targets(response, oidc_return_origins(next_url))
     return response
+
+
+@require_http_methods(["GET"])
+def sign_in_passkey(request: HttpRequest) -> HttpResponse:
+    """The second step of a staff sign-in: confirm with one of the account's own passkeys.
+    Without a pending sign-in (none, or older than 5 minutes) back to the sign-in page."""
+    pending, problem = pending_sign_in_read(request.session)
+    if pending is None or problem:
+        messages.error(request, str(pending_error(problem).message))
+        target = reverse("portal:sign_in")
+        if pending is not None:
+            target += "?" + urlencode({"next": pending.next_url})
+        return redirect(target)
+    return render(
+        request,
+        "portal/account/sign_in_passkey.html",
+        {"pending_user": pending.user, "next": pending.next_url},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def passkey_enrol(request: HttpRequest) -> HttpResponse:
+    """Add a passkey. Staff without one under the second-factor policy are confined to this
+    page after their first factor; adding one lets them go on to ``next``."""
+    user = _user(request)
+    return render(
+        request,
+        "portal/account/passkey_enrol.html",
+        {
+            "passkeys": passkeys_for_user(user),
+            "confined": session_confined(request.session),
+            "next": _next_url(request),
+        },
+    )
 
 
 @require_POST
@@ -345,6 +408,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         user = _user(request)
         try:
+            second_factor_check(request.session, user)
             _token, clear = token_create(
                 user=user,
                 name=form.cleaned_data["name"],

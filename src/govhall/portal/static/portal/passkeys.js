@@ -1,7 +1,8 @@
 /* govhall passkeys: sign in with a passkey, and add, rename and remove one's passkeys.
  *
  * Plain JavaScript with no build step, loaded by the templates portal/account/_passkey_sign_in.html
- * and portal/account/_passkeys.html. Progressive enhancement: the controls are rendered hidden
+ * (which also serves the second step of a staff sign-in: data-ceremony="second-factor") and
+ * portal/account/_passkeys.html. Progressive enhancement: the controls are rendered hidden
  * and shown here only when the browser can use them (PublicKeyCredential for the ceremonies,
  * any script at all for renaming and removing), so without WebAuthn the pages simply offer the
  * other ways to sign in. Every text shown comes from the template (data-msg-* attributes), so it
@@ -180,16 +181,18 @@
       return;
     }
     reveal(root, "[data-passkey-webauthn]", true);
+    // "sign-in", or "second-factor": confirming a pending staff sign-in (same messages).
+    var ceremony = root.getAttribute("data-ceremony") || "sign-in";
     var button = root.querySelector("[data-passkey-sign-in-button]");
     button.addEventListener("click", function () {
       button.disabled = true;
       say(root, message(root, "working"));
-      api(root, "POST", "sign-in/options", {})
+      api(root, "POST", ceremony + "/options", {})
         .then(function (options) {
           return navigator.credentials.get({ publicKey: requestOptions(options) });
         })
         .then(function (credential) {
-          return api(root, "POST", "sign-in/verify", {
+          return api(root, "POST", ceremony + "/verify", {
             credential: credentialJSON(credential),
             next: root.getAttribute("data-next") || ""
           });
@@ -316,6 +319,11 @@
           addCard(root, passkey);
           input.value = "";
           say(root, message(root, "added"), "success");
+          // Staff confined to adding a passkey go on where they were headed.
+          var next = root.getAttribute("data-after-add");
+          if (next) {
+            window.location.assign(next);
+          }
         })
         .catch(function (error) {
           say(root, failure(root, error), "error");
