@@ -65,6 +65,7 @@ mkdir -p var
 echo "govhall benches on $(nproc) cores, $(uname -sr), $($PY -V 2>&1); BENCH_ITEMS=$BENCH_ITEMS"
 
 run "$OTHER_LIMIT" "working-day engine" env PYTHONPATH=src "$PY" bench/bench_workdays.py
+run "$OTHER_LIMIT" "upload scan" "$PY" bench/bench_uploads.py
 # The rules engine alone touches no database: once here; its database part is in the loop.
 run "$OTHER_LIMIT" "rules engine" "$PY" bench/bench_rules.py --only engine
 

@@ -19,7 +19,7 @@ from govhall.archive.models import FileKind, StoredFile
 from govhall.archive.selectors import stored_file_open
 from govhall.archive.sniffing import CONTENT_TYPES, UNKNOWN_CONTENT_TYPE, kind_for_extension
 
-_SERVABLE_TYPES = frozenset(CONTENT_TYPES.values())
+UNKNOWN_EXTENSION = "bin"
 _UNSAFE_NAME_CHARACTERS = '/\\"<>:|?*;%'
 MAX_NAME_LENGTH = 120
 
@@ -27,12 +27,11 @@ MAX_NAME_LENGTH = 120
 def stored_file_response(stored_file: StoredFile, *, download_name: str) -> FileResponse:
     """A streaming attachment of the stored bytes, saved as ``download_name`` (its extension
     made the stored file's own, so the saved copy opens in the right program)."""
-    content_type = stored_file.content_type
-    if content_type not in _SERVABLE_TYPES:
-        content_type = UNKNOWN_CONTENT_TYPE
+    kind = served_kind(stored_file)
+    content_type = CONTENT_TYPES[kind] if kind is not None else UNKNOWN_CONTENT_TYPE
     response = FileResponse(stored_file_open(stored_file), content_type=content_type)
     response["Content-Disposition"] = attachment_header(
-        download_filename(download_name, extension=stored_file.extension)
+        download_filename(download_name, extension=kind.value if kind else UNKNOWN_EXTENSION)
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
@@ -41,16 +40,33 @@ def stored_file_response(stored_file: StoredFile, *, download_name: str) -> File
     return response
 
 
+def served_kind(stored_file: StoredFile) -> FileKind | None:
+    """The kind the bytes are served as, or ``None`` (opaque bytes).
+
+    The type sent comes from this kind through ``CONTENT_TYPES``, never from a stored string:
+    a row altered to say ``text/html`` or ``image/svg+xml`` (by hand, by a bug, by an attacker
+    with database access) cannot make the browser run the bytes. A row whose extension and
+    content type disagree was altered, so it gets no kind at all.
+    """
+    try:
+        kind = FileKind(stored_file.extension)
+    except ValueError:
+        return None
+    return kind if CONTENT_TYPES[kind] == stored_file.content_type else None
+
+
 def download_filename(download_name: str, *, extension: str) -> str:
     """A file name without path parts or control characters, ending in the stored kind's
-    extension (``.jpeg`` kept for a JPEG; ``report.html`` of a PDF becomes ``report.html.pdf``)."""
+    extension (``.jpeg`` kept for a JPEG; ``report.html`` of a PDF becomes ``report.html.pdf``;
+    of bytes of no kind, ``report.html.bin``)."""
     name = download_name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(
         "_" if character in _UNSAFE_NAME_CHARACTERS or not character.isprintable() else character
         for character in unicodedata.normalize("NFC", name)
     ).strip(" .")
     stem, dot, suffix = name.rpartition(".")
-    if not (dot and stem and kind_for_extension(suffix) is FileKind(extension)):
+    kind = kind_for_extension(extension)
+    if not (dot and stem and kind is not None and kind_for_extension(suffix) is kind):
         stem = name
         suffix = extension
     return f"{stem[:MAX_NAME_LENGTH] or 'file'}.{suffix.lower()}"

@@ -20,6 +20,17 @@ class FileRefusal(StrEnum):
     TYPE_MISMATCH = "file.type_mismatch"
     PDF_INVALID = "file.pdf_invalid"
     TOO_MANY_PAGES = "file.too_many_pages"
+    PDF_ACTIVE_CONTENT = "file.pdf_active_content"
+    IMAGE_INVALID = "file.image_invalid"
+    TOO_MANY_PIXELS = "file.too_many_pixels"
+    POLYGLOT = "file.polyglot"
+    ARCHIVE_INVALID = "file.archive_invalid"
+    ARCHIVE_TOO_MANY_ENTRIES = "file.archive_too_many_entries"
+    ARCHIVE_TOO_LARGE = "file.archive_too_large"
+    ARCHIVE_BOMB = "file.archive_bomb"
+    ARCHIVE_NESTED = "file.archive_nested"
+    ARCHIVE_UNSAFE_PATH = "file.archive_unsafe_path"
+    ARCHIVE_ENCRYPTED = "file.archive_encrypted"
 
 
 def file_refused(code: FileRefusal, message: str | Promise) -> ValidationFailed:

@@ -1,7 +1,29 @@
 """Small well-formed files for tests and demo data: real enough for the archive's checks (a PDF
-with a catalog, a page tree, page objects, a cross-reference table and ``%%EOF``)."""
+with a catalog, a page tree, page objects, a cross-reference table and ``%%EOF``; an OFD package
+with its entry file, a document and a page)."""
 
 from __future__ import annotations
+
+import io
+import zipfile
+
+OFD_XML = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0" DocType="OFD">'
+    b"<ofd:DocBody><ofd:DocInfo><ofd:DocID>0c8e1f3a</ofd:DocID></ofd:DocInfo>"
+    b"<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+)
+_OFD_DOCUMENT = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:CommonData>'
+    b"<ofd:MaxUnitID>2</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297"
+    b"</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData><ofd:Pages>"
+    b'<ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>'
+)
+_OFD_PAGE = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content/></ofd:Page>'
+)
 
 
 def make_pdf(*, pages: int = 1, comment: bytes = b"") -> bytes:
@@ -26,4 +48,23 @@ def make_pdf(*, pages: int = 1, comment: bytes = b"") -> bytes:
     return out
 
 
-__all__ = ["make_pdf"]
+def make_ofd(
+    *extra: tuple[str, bytes], root: bytes = OFD_XML, method: int = zipfile.ZIP_DEFLATED
+) -> bytes:
+    """A minimal OFD (GB/T 33190) of one empty A4 page; ``extra`` entries are added after it."""
+    entries = [
+        ("OFD.xml", root),
+        ("Doc_0/Document.xml", _OFD_DOCUMENT),
+        ("Doc_0/Pages/Page_0/Content.xml", _OFD_PAGE),
+        *extra,
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as package:
+        for name, data in entries:
+            # A fixed time: the same call gives the same bytes.
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 5, 9, 0, 0))
+            package.writestr(info, data, compress_type=method)
+    return buffer.getvalue()
+
+
+__all__ = ["OFD_XML", "make_ofd", "make_pdf"]

@@ -76,6 +76,19 @@ def sniff(head: bytes, tail: bytes) -> Sniffed:
     return Sniffed(None, described or UNKNOWN_CONTENT_TYPE)
 
 
+SIGNATURE_BYTES = 8
+"""The longest of the signatures above (PNG's)."""
+
+
+def signature_kind(start: bytes) -> FileKind | None:
+    """PDF, JPEG or PNG when ``start`` (at least ``SIGNATURE_BYTES``) begins with its exact
+    signature: the only way content is later stored as one of them."""
+    for kind, signature in _SIGNATURES.items():
+        if start.startswith(signature):
+            return kind
+    return None
+
+
 def has_active_markup(head: bytes) -> bool:
     """HTML, SVG or script in the first ``MARKUP_WINDOW`` bytes (a polyglot, or a web page)."""
     window = head[:MARKUP_WINDOW]

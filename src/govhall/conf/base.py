@@ -272,6 +272,16 @@ GOVHALL: dict[str, Any] = {
     # (an estimate from its page objects, docs/archive.md).
     "UPLOAD_MAX_BYTES": env("GOVHALL_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, int),
     "UPLOAD_MAX_PDF_PAGES": env("GOVHALL_UPLOAD_MAX_PDF_PAGES", 300, int),
+    # Hostile uploads (docs/archive.md): most pixels of an image (width × height, read from its
+    # header: a decompression bomb is refused before anything decodes it) and, for OFD packages
+    # (ZIP), most entries, most bytes once unpacked, and the highest compression ratio of an
+    # entry of 1 MiB or more.
+    "UPLOAD_MAX_IMAGE_PIXELS": env("GOVHALL_UPLOAD_MAX_IMAGE_PIXELS", 50_000_000, int),
+    "UPLOAD_MAX_ARCHIVE_ENTRIES": env("GOVHALL_UPLOAD_MAX_ARCHIVE_ENTRIES", 5_000, int),
+    "UPLOAD_MAX_ARCHIVE_UNPACKED_BYTES": env(
+        "GOVHALL_UPLOAD_MAX_ARCHIVE_UNPACKED_BYTES", 200 * 1024 * 1024, int
+    ),
+    "UPLOAD_MAX_ARCHIVE_RATIO": env("GOVHALL_UPLOAD_MAX_ARCHIVE_RATIO", 100, int),
     # SM4 keys for ID, social security and mobile numbers at rest: key id → 16-byte key (hex).
     # Old ids stay listed until every value is re-encrypted (docs/identity.md, key rotation).
     "PERSONAL_DATA_KEYS": _PERSONAL_DATA_KEYS,

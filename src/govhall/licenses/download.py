@@ -19,4 +19,9 @@ def license_pdf_response(license: License, *, as_attachment: bool) -> HttpRespon
     ) or ("attachment" if as_attachment else "inline")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    if as_attachment:
+        # Saved, never shown: nothing of it may run from our origin even if opened in the tab.
+        # Shown inline (the staff's view) it keeps the site's policy: our own rendering, and
+        # ``sandbox`` stops the browsers' PDF viewers (Chrome and Safari show a blank page).
+        response["Content-Security-Policy"] = "sandbox"
     return response

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.archive.blobs import blob_ensure
 from govhall.archive.errors import FileRefusal, file_refused
+from govhall.archive.inspection import content_inspect
 from govhall.archive.models import FileKind, StoredFile
 from govhall.archive.scanning import SPOOL_MEMORY_BYTES, Scan, scan_upload
 from govhall.archive.selectors import stored_file_for_sm3
@@ -55,6 +56,8 @@ def stored_file_put(
         scan = scan_upload(uploaded, spool, max_bytes=limit)
         kind = _checked_kind(scan, declared_name=declared_name, accepted=accepted)
         page_count = _checked_page_count(scan) if kind is FileKind.PDF else None
+        # Polyglots, active PDFs, image and archive bombs (docs/archive.md, hostile uploads).
+        content_inspect(kind, scan, spool)
         # Outside the transaction: storage I/O must not hold the database's write lock.
         existing = stored_file_for_sm3(scan.sm3)
         storage_name = (

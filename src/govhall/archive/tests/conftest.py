@@ -2,7 +2,7 @@
 
 The files are real enough for the checks that read them: the PDF has a catalog, a page tree,
 page objects, a cross-reference table and ``%%EOF``; the PNG is a valid 1×1 image; the JPEG is
-a JFIF header and an end marker.
+a JFIF header, a 1×1 frame header, a scan header and an end marker.
 """
 
 from __future__ import annotations
@@ -29,17 +29,28 @@ def make_pdf_of_size(size: int) -> bytes:
     return padded
 
 
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
+def png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 PNG = (
     b"\x89PNG\r\n\x1a\n"
-    + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-    + _png_chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-    + _png_chunk(b"IEND", b"")
+    + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    + png_chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+    + png_chunk(b"IEND", b"")
 )
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+JFIF = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+
+
+def jpeg_frame(width: int, height: int, *, marker: int = 0xC0) -> bytes:
+    """A start-of-frame segment (SOF0 by default): 8 bits, one grey component."""
+    return (
+        b"\xff" + bytes([marker]) + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    )
+
+
+SCAN_AND_END = b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00\x00\xff\xd9"
+JPEG = JFIF + jpeg_frame(1, 1) + SCAN_AND_END
 PDF = make_pdf()
 GIF = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00"
@@ -78,3 +89,16 @@ def citizen(db: Any) -> Any:
 
 def store_audits() -> list[AuditRecord]:
     return list(AuditRecord.objects.filter(action="archive.file.store").order_by("sequence"))
+
+
+DOWNLOAD_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "X-Content-Type-Options",
+    "Content-Security-Policy",
+)
+
+
+def download_headers(response: Any) -> dict[str, str]:
+    """The headers that decide what a browser does with a download."""
+    return {header: response[header] for header in DOWNLOAD_HEADERS}

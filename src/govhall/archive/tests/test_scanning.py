@@ -47,7 +47,7 @@ def test_scan_copies_the_bytes_and_keeps_head_and_tail() -> None:
     assert (scan.size, scan.head, scan.tail, scan.page_objects) == (
         len(data),
         data[:8192],
-        data[-65536:],
+        data[-65557:],
         2,
     )
 

@@ -11,7 +11,7 @@ import pytest
 from govhall.archive.download import stored_file_response
 from govhall.archive.models import StoredFile
 from govhall.archive.services import stored_file_put
-from govhall.archive.tests.conftest import JPEG, PDF, upload
+from govhall.archive.tests.conftest import JPEG, PDF, PNG, download_headers, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -78,4 +78,57 @@ def test_a_row_claiming_html_is_served_as_opaque_bytes(citizen: Any) -> None:
     response = stored_file_response(stored, download_name="a.pdf")
 
     assert response["Content-Type"] == "application/octet-stream"
+    response.close()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "extension"),
+    [
+        ("text/html", "pdf"),
+        ("image/svg+xml", "png"),
+        ("application/javascript", "jpg"),
+        ("text/html; charset=utf-8", "jpg"),
+        ("application/pdf", "html"),
+        ("image/png", "pdf"),  # both servable, but not of one kind: the row was altered
+        ("application/xhtml+xml", "svg"),
+    ],
+)
+def test_a_tampered_row_never_chooses_the_type(
+    citizen: Any, content_type: str, extension: str
+) -> None:
+    """The type comes from the kind (``FileKind`` → ``CONTENT_TYPES``), never from the row's
+    strings; a row whose strings disagree goes out as opaque bytes under ``.bin``."""
+    stored = stored_file_put(actor=citizen, uploaded=upload(PDF), declared_name="a.pdf")
+    StoredFile.objects.filter(pk=stored.pk).update(content_type=content_type, extension=extension)
+    stored.refresh_from_db()
+
+    response = stored_file_response(stored, download_name="page.html")
+
+    assert download_headers(response) == {
+        "Content-Type": "application/octet-stream",
+        "Content-Disposition": (
+            "attachment; filename=\"page.html.bin\"; filename*=UTF-8''page.html.bin"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox",
+    }
+    assert body(response) == PDF
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "content_type"),
+    [(PDF, "a.pdf", "application/pdf"), (JPEG, "a.jpg", "image/jpeg"), (PNG, "a.png", "image/png")],
+)
+def test_each_kind_is_served_as_its_own_type(
+    citizen: Any, data: bytes, name: str, content_type: str
+) -> None:
+    stored = stored_file_put(actor=citizen, uploaded=upload(data, name), declared_name=name)
+
+    response = stored_file_response(stored, download_name=name)
+
+    assert (response["Content-Type"], response["Content-Security-Policy"]) == (
+        content_type,
+        "sandbox",
+    )
+    assert response["Content-Disposition"].startswith("attachment;")
     response.close()

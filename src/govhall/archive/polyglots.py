@@ -1,0 +1,76 @@
+"""What a file of one accepted kind must not also be: a web page, an active PDF, a ZIP archive.
+
+A polyglot is valid as two formats at once: a JPEG that is also an HTML page (served by someone
+else, or sniffed by an old browser, it runs script), a PNG or PDF with a ZIP appended (GIFAR:
+a Java or Office reader opens the ZIP), a PDF that carries script, launches programs or embeds
+other files. The patterns here are searched in the one pass over the upload
+(``scanning.FirstFinder``), chunk by chunk, so every match is bounded in length.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARKUP_OVERLAP = 64
+"""Longer than any match of ``EMBEDDED_MARKUP``."""
+
+EMBEDDED_MARKUP = re.compile(
+    rb"<\s{0,8}(?:script|html|svg|iframe|object|embed|body|!doctype\s{1,8}html)[\s>/]",
+    re.IGNORECASE,
+)
+"""An HTML or SVG tag anywhere in an image. Stricter than the first kilobyte's check (the tag
+must be followed by a space, ``>`` or ``/``, as a browser needs it), so that the compressed
+data of an ordinary photo does not match by chance: ``<svg`` and one of those bytes occur in
+random data about once in 15 GB."""
+
+# The names of the PDF features that run or carry something other than the page images
+# (ISO 32000-1 §12.6.4.16, §12.6.4.5, §7.11.4, Adobe's RichMedia extension, §12.7.8 XFA).
+# /JS is the key of a JavaScript action whose /S is always /JavaScript: matching the three
+# bytes "/JS" alone would find one in every few tens of MB of compressed page data.
+PDF_ACTIVE_NAMES = frozenset(
+    {"JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia", "XFA"}
+)
+PDF_ACTIVE_OVERLAP = 192
+"""Longer than any match of ``PDF_ACTIVE`` (a name of 16 units, each up to 3 bytes, and more)."""
+
+PDF_ACTIVE = re.compile(
+    rb"/(JavaScript|Launch|EmbeddedFiles?|RichMedia)(?![A-Za-z0-9#])"
+    # /XFA is the key of a form's XML (a stream, an array of streams or a reference to one).
+    rb"|/(XFA)\s{0,8}[\[(<0-9]"
+    # A name with #xx escapes (``/J#61vaScript``) is decoded and compared.
+    rb"|/([A-Za-z0-9]{0,16}#[0-9A-Fa-f]{2}(?:[A-Za-z0-9]|#[0-9A-Fa-f]{2}){0,40})(?![A-Za-z0-9#])"
+)
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+ZIP_END_RECORD = b"PK\x05\x06"
+"""A ZIP reader opens a file from this record, which lies in the last 65,557 bytes (22 bytes and
+a comment of up to 65,535): a ZIP appended to any file is found there."""
+ZIP_END_RECORD_BYTES = 22
+ZIP_END_WINDOW = ZIP_END_RECORD_BYTES + 0xFFFF
+
+
+def markup_found(match: re.Match[bytes]) -> str:
+    """``<script`` of ``< SCRIPT>``: what to name in the refusal."""
+    return "<" + match.group(0)[1:-1].strip().decode("ascii").lower()
+
+
+def pdf_active_name(match: re.Match[bytes]) -> str | None:
+    """The active feature a match of ``PDF_ACTIVE`` names (``/JavaScript``), or ``None`` for an
+    escaped name that decodes to something harmless (``/Times#20New#20Roman``)."""
+    plain = match.group(1) or match.group(2)
+    if plain is not None:
+        return "/" + plain.decode("ascii")
+    decoded = _NAME_ESCAPE.sub(lambda escape: bytes.fromhex(escape.group(1).decode()), match[3])
+    name = decoded.decode("latin-1")
+    return "/" + name if name in PDF_ACTIVE_NAMES else None
+
+
+def has_zip_end_record(tail: bytes) -> bool:
+    """A ZIP's end-of-central-directory record in the last bytes, with room for its fields."""
+    window = tail[-ZIP_END_WINDOW:]
+    found = window.rfind(ZIP_END_RECORD)
+    while found >= 0:
+        if len(window) - found >= ZIP_END_RECORD_BYTES:
+            return True
+        found = window.rfind(ZIP_END_RECORD, 0, found)
+    return False
