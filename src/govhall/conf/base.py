@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions without a second factor reach only passkey enrolment (off unless policy).
+    "govhall.identity.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost: its 503 for a database outage or a full disk still gets every header above.
     "govhall.core.outages.OutageMiddleware",
@@ -372,6 +374,9 @@ GOVHALL.update(
         "SIGN_IN_MAX_FAILURES_PER_ADDRESS": env(
             "GOVHALL_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 30, int
         ),
+        # Staff must confirm a password or SMS sign-in with a passkey (docs/passkeys.md, "Second
+        # factor for staff"). Off here so that `make run` works with passwords; on in production.
+        "STAFF_SECOND_FACTOR": env("GOVHALL_STAFF_SECOND_FACTOR", False, parse_bool),
         # Public look-ups per client address and window (core.rate_limits): the case progress
         # look-up (number and query code) and the license verification page.
         "CASE_LOOKUP_MAX_PER_WINDOW": env("GOVHALL_CASE_LOOKUP_MAX_PER_WINDOW", 10, int),
