@@ -1,4 +1,4 @@
-"""URL map: portal at /, staff admin at /admin/, API at /api/v1/."""
+"""URL map: portal at /, staff admin at /admin/, API at /api/v1/, health at /health/."""
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from govhall.api.urls import api
+from govhall.core.health_views import health_live, health_ready
 
 admin.site.site_header = "govhall 一体化在线政务服务平台"
 admin.site.site_title = "govhall"
@@ -34,6 +35,8 @@ urlpatterns = [
     # Choosing a language only sets a cookie; without a CSRF token in the switch, public
     # pages carry nothing per-visitor and can be cached whole.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("health/live", health_live, name="health_live"),
+    path("health/ready", health_ready, name="health_ready"),
     path("workbench/", include("govhall.workbench.urls")),
     path("", include("govhall.portal.urls")),
 ]

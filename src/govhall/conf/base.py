@@ -383,6 +383,16 @@ GOVHALL.update(
         "CASE_LOOKUP_WINDOW_SECONDS": env("GOVHALL_CASE_LOOKUP_WINDOW_SECONDS", 10 * 60, int),
         "LICENSE_VERIFY_MAX_PER_WINDOW": env("GOVHALL_LICENSE_VERIFY_MAX_PER_WINDOW", 60, int),
         "LICENSE_VERIFY_WINDOW_SECONDS": env("GOVHALL_LICENSE_VERIFY_WINDOW_SECONDS", 10 * 60, int),
+        # Health checks (core.health, docs/monitoring.md): degraded below this much free disk
+        # under MEDIA_ROOT, when an event waits longer or fails this often, when an integrity
+        # verification is older; figures only to these addresses (CIDR).
+        "HEALTH_MIN_FREE_BYTES": env("GOVHALL_HEALTH_MIN_FREE_BYTES", 2 * 1024**3, int),
+        "HEALTH_OUTBOX_MAX_AGE_SECONDS": env("GOVHALL_HEALTH_OUTBOX_MAX_AGE_SECONDS", 300, int),
+        "HEALTH_OUTBOX_FAILING_ATTEMPTS": env("GOVHALL_HEALTH_OUTBOX_FAILING_ATTEMPTS", 3, int),
+        "HEALTH_INTEGRITY_MAX_AGE_HOURS": env("GOVHALL_HEALTH_INTEGRITY_MAX_AGE_HOURS", 48, int),
+        "HEALTH_DETAIL_ADDRESSES": env(
+            "GOVHALL_HEALTH_DETAIL_ADDRESSES", ["127.0.0.1/32", "::1/128"], parse_list
+        ),
         # A case turns yellow when this share of its promised limit is used (red when overdue).
         "DEADLINE_WARNING_SHARE": env("GOVHALL_DEADLINE_WARNING_SHARE", 0.8, float),
         # Data-source plugins (identity.sources): the demo sources answer from bundled data.

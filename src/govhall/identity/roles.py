@@ -140,6 +140,18 @@ ROLES = (
             "core.view_auditrecord",
         ),
     ),
+    # 安全审计员 of graded protection's separated administrators: reads the trails and is told
+    # when an integrity verification fails (core.integrity); changes nothing.
+    Role(
+        "security_auditor",
+        "安全审计员 Security auditors",
+        (
+            "core.view_auditrecord",
+            "core.receive_integrity_alerts",
+            "identity.view_signinattempt",
+            "archive.view_*",
+        ),
+    ),
 )
 
 

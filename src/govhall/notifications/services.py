@@ -80,4 +80,47 @@ def notifications_mark_all_read(*, user: User) -> int:
         )
 
 
-__all__ = ["case_step_notify", "notification_mark_read", "notifications_mark_all_read"]
+def integrity_alert_notify(*, event_uuid: uuid.UUID, payload: dict[str, Any]) -> list[Notification]:
+    """Tell every active account allowed ``core.receive_integrity_alerts`` (security auditors,
+    superusers) that a verification found the audit chain or the archive broken
+    (``core.integrity.broken``). One notification per account and event, as for case steps."""
+    check = str(payload.get("check", ""))
+    what = {"audit_chain": _("the audit chain"), "archive": _("the archive")}.get(check, check)
+    title = _("Integrity check failed: %(what)s") % {"what": what}
+    body = _(
+        "The verification found %(count)s problem(s) in %(what)s. Run the command again to "
+        "see all of them, and keep the installation's backups until the cause is known. "
+        "First: %(first)s"
+    ) % {
+        "count": payload.get("problems", 0),
+        "what": what,
+        "first": "; ".join(payload.get("first_problems", []))[:1500],
+    }
+    link = reverse("admin:core_auditrecord_changelist") + "?action=core.integrity.verify"
+    recipients = User.objects.with_perm(
+        "core.receive_integrity_alerts", is_active=True, include_superusers=True
+    ).order_by("pk")
+    created: list[Notification] = []
+    with service_atomic():
+        for user in recipients:
+            notification, is_new = Notification.objects.get_or_create(
+                recipient=user,
+                event_uuid=event_uuid,
+                defaults={
+                    "topic": "core.integrity.broken",
+                    "title": str(title)[:200],
+                    "body": str(body),
+                    "link": link,
+                },
+            )
+            if is_new:
+                created.append(notification)
+    return created
+
+
+__all__ = [
+    "case_step_notify",
+    "integrity_alert_notify",
+    "notification_mark_read",
+    "notifications_mark_all_read",
+]

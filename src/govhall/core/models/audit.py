@@ -37,6 +37,11 @@ class AuditRecord(models.Model):
         ordering = ["sequence"]
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
+        permissions = [
+            # Told when a verification finds the audit chain or the archive broken
+            # (core.integrity); superusers always are.
+            ("receive_integrity_alerts", _("Can receive integrity alerts")),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
