@@ -133,10 +133,20 @@ ROLES = (
             "catalog.view_*",
             "rules.view_*",
             "cases.check_decisions",
-            "identity.view_*",
+            # Applicants, their agents and sign-ins, not credentials: accounts, access tokens,
+            # passkeys, SMS codes and connected systems are the administrators' (least privilege).
+            "identity.view_person",
+            "identity.view_organization",
+            "identity.view_mandate",
+            "identity.view_proxyagent",
+            "identity.view_assuranceevent",
+            "identity.view_signinattempt",
             "cases.view_*",
             "licenses.view_*",
-            "archive.view_*",
+            # The archive volumes of their region; stored files (province-wide, content
+            # addressed) are reached through the cases that hold them.
+            "archive.view_archivevolume",
+            "archive.view_archiveentry",
             "core.view_auditrecord",
         ),
     ),

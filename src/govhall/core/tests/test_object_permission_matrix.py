@@ -266,12 +266,6 @@ SCOPED: dict[str, Outcome] = {
 #: them province-wide (window clerks check walk-ins and their agents; ID numbers are masked
 #: and revealing one is audited).
 PROVINCE_WIDE: dict[str, Outcome] = {**ADMIN_SIGN_IN, **dict.fromkeys(STAFF, 200)}
-SUPERVISORS: dict[str, Outcome] = {
-    **ADMIN_SIGN_IN,
-    **dict.fromkeys(("clerk", "clerk_other_department", "clerk_other_county"), 403),
-    "supervisor": 200,
-    "admin": 200,
-}
 ADMIN_ONLY: dict[str, Outcome] = {**ADMIN_SIGN_IN, **dict.fromkeys(STAFF, 403), "admin": 200}
 ADMIN_OBJECTS: dict[str, tuple[str, dict[str, Outcome], frozenset[str]]] = {
     "cases.case": ("case", SCOPED, frozenset({"clerk", "supervisor", "admin"})),
@@ -280,13 +274,9 @@ ADMIN_OBJECTS: dict[str, tuple[str, dict[str, Outcome], frozenset[str]]] = {
     "catalog.itemversion": ("version", SCOPED, frozenset({"clerk", "supervisor", "admin"})),
     "identity.person": ("owner", PROVINCE_WIDE, frozenset(STAFF)),
     "identity.mandate": ("mandate", PROVINCE_WIDE, frozenset(STAFF)),
-    "identity.personalaccesstoken": ("token", SUPERVISORS, frozenset({"supervisor", "admin"})),
-    "identity.user": ("owner.user", SUPERVISORS, frozenset({"supervisor", "admin"})),
-    "archive.storedfile": (
-        "case_upload.stored_file",
-        SUPERVISORS,
-        frozenset({"supervisor", "admin"}),
-    ),
+    "identity.personalaccesstoken": ("token", ADMIN_ONLY, frozenset({"admin"})),
+    "identity.user": ("owner.user", ADMIN_ONLY, frozenset({"admin"})),
+    "archive.storedfile": ("case_upload.stored_file", ADMIN_ONLY, frozenset({"admin"})),
     "notifications.notification": ("notification", ADMIN_ONLY, frozenset({"admin"})),
 }
 #: Registered models the world has no object of: their pages are declared by family (the
