@@ -175,6 +175,22 @@ def test_pages_with_scripts_run_without_a_violation(
     assert citizen.locator("#id_f_household_size").input_value() == "30"
     shoot(citizen, "apply_htmx_390")
     no_violations(browser, citizen)
+    # The server answering 503 (a database restart, core.outages): the form says it could not
+    # be checked, keeps what was typed, and the notice goes once a check succeeds again.
+    unavailable = f"**/apply/{version.uuid}/fields/"
+    citizen.route(unavailable, lambda route: route.fulfill(status=503, body="unavailable"))
+    assert citizen.locator("#form-fields-unchecked").is_hidden()
+    citizen.fill("#id_f_household_size", "31")
+    citizen.locator("#id_f_household_size").blur()
+    citizen.locator("#form-fields-unchecked").wait_for(state="visible")
+    assert citizen.locator("#id_f_household_size").input_value() == "31"
+    shoot(citizen, "apply_unavailable_390")
+    citizen.unroute(unavailable)
+    citizen.fill("#id_f_household_size", "3")
+    citizen.locator("#id_f_household_size").blur()
+    citizen.locator("#form-fields-unchecked").wait_for(state="hidden")
+    citizen.locator("#id_f_household_size_error").wait_for(state="detached")
+    no_violations(browser, citizen)
 
     # Passkeys on the account page: add one, then sign in with it alone.
     virtual_authenticator(citizen)

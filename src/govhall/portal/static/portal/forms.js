@@ -7,3 +7,21 @@ Idiomorph.defaults.callbacks.beforeAttributeUpdated = function (name, element) {
   var control = element.matches && element.matches("input, select, textarea, option");
   return !(control && (name === "value" || name === "checked" || name === "selected"));
 };
+
+// A check that fails (the server answers 503 during a database restart, or cannot be reached)
+// swaps nothing: say so next to the fields instead of leaving stale problems unexplained, and
+// take the notice away once a check succeeds again.
+(function () {
+  function notice() {
+    return document.getElementById("form-fields-unchecked");
+  }
+  function show(visible) {
+    var element = notice();
+    if (element) {
+      element.hidden = !visible;
+    }
+  }
+  document.addEventListener("htmx:responseError", function () { show(true); });
+  document.addEventListener("htmx:sendError", function () { show(true); });
+  document.addEventListener("htmx:afterSwap", function () { show(false); });
+})();
