@@ -60,6 +60,26 @@ def fresh_database(name: str) -> str:
     return f"postgres://{user}@{host}:{port}/{name}"
 
 
+def database_restart(name: str) -> int:
+    """What govhall's processes see when PostgreSQL restarts: every connection to ``name`` is
+    terminated by the server (SQLSTATE 57P01, mid-query or idle). The server itself is shared
+    with others on this machine and keeps running. Returns how many backends were ended."""
+    if name in PROTECTED_DATABASES:
+        raise ValueError(f"refusing to disconnect the database {name!r}")
+    import psycopg
+
+    host, port, user = postgres_server()
+    with psycopg.connect(
+        host=host, port=port, user=user, dbname="postgres", autocommit=True
+    ) as connection:
+        ended = connection.execute(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchone()
+    return int(ended[0]) if ended else 0
+
+
 def _oidc_key_pem() -> str:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa

@@ -14,7 +14,8 @@ an ``Idempotency-Key`` (some twice at the same moment, some once more after the 
 staff threads take each acknowledged case through a plan (accept, review, approve, deliver,
 close; or refuse, reject, withdraw ...). Answers that never come are asked again (faults/
 clients.py). Meanwhile the killer SIGKILLs the server's process group every few seconds
-(seeded; sometimes also the dispatcher or the task worker) and starts it again.
+(seeded; sometimes also the dispatcher or the task worker) and starts it again; in a share of
+the faults it ends every connection to the database instead, as a PostgreSQL restart does.
 
 Afterwards, with the server stopped and the outbox dispatched until it is empty, it checks
 exactly (faults/checks.py): every acknowledged submission exists once, under the number it
@@ -63,7 +64,9 @@ SETTLE_SECONDS = 300  # bound on dispatching the outbox empty afterwards
 @dataclass
 class Killer:
     """SIGKILLs the server (sometimes also the dispatcher or the worker) at random moments and
-    starts it again; seeded, bounded by ``stop``."""
+    starts it again, or — in ``database_share`` of the faults — leaves them running and ends
+    every connection to the database instead, as a PostgreSQL restart does; seeded, bounded by
+    ``stop``."""
 
     rng: random.Random
     server: production.Service
@@ -71,12 +74,20 @@ class Killer:
     others: list[production.Service]
     every: tuple[float, float]
     stop: threading.Event
+    database: str = ""
+    database_share: float = 0.0
     restarts: list[float] = field(default_factory=list)
+    database_restarts: int = 0
+    connections_ended: int = 0
     error: str = ""
 
     def run(self) -> None:
         try:
             while not self.stop.wait(self.rng.uniform(*self.every)):
+                if self.rng.random() < self.database_share:
+                    self.connections_ended += production.database_restart(self.database)
+                    self.database_restarts += 1
+                    continue
                 victims = [self.server] + [s for s in self.others if self.rng.random() < 0.25]
                 for service in victims:
                     service.kill()
@@ -98,6 +109,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--kill-min", type=float, default=1.5, help="seconds between kills")
     parser.add_argument("--kill-max", type=float, default=5.0)
     parser.add_argument("--database", default="govhall_faults")
+    parser.add_argument(
+        "--database-share",
+        type=float,
+        default=0.3,
+        help="share of the faults that end every database connection instead (a restart)",
+    )
     return parser.parse_args()
 
 
@@ -263,6 +280,8 @@ def main() -> int:
         [dispatcher, worker],
         (args.kill_min, args.kill_max),
         threading.Event(),
+        database=args.database,
+        database_share=args.database_share,
     )
     began = time.monotonic()
     killing = threading.Thread(target=killer.run, name="killer", daemon=True)
@@ -325,6 +344,9 @@ def main() -> int:
                 f"{ledger.uploads} / {orphans} / {ledger.uploads_refused}"
             ),
             "server kills (SIGKILL of granian's group)": server.kills,
+            "database restarts (every connection ended) / connections ended": (
+                f"{killer.database_restarts} / {killer.connections_ended}"
+            ),
             "dispatcher kills / worker kills": f"{dispatcher.kills} / {worker.kills}",
             "restart to first answer, mean / max s": restart_figures(killer.restarts),
             "traffic seconds": round(traffic_seconds),
