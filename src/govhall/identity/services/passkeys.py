@@ -70,6 +70,7 @@ from govhall.identity.services.second_factor import (
     pending_sign_in_read,
     second_factor_enrolled,
     second_factor_required,
+    session_confinement_lift,
 )
 from govhall.identity.services.sign_in import (
     ClientContext,
@@ -320,9 +321,11 @@ def passkey_register(
                     "backed_up": verified.credential_backed_up,
                 },
             )
-            second_factor_enrolled(session, user=user, passkey=passkey)
+            enrolled = second_factor_enrolled(session, user=user, passkey=passkey)
     except IntegrityError as error:  # the same credential registered concurrently
         raise ValidationFailed([already]) from error
+    if enrolled:  # only once the passkey is committed
+        session_confinement_lift(session)
     return passkey
 
 

@@ -1,8 +1,9 @@
 """The second factor for staff (等保 身份鉴别: two factors, one cryptographic, for administrators).
 
 Policy ``GOVHALL["STAFF_SECOND_FACTOR"]`` (on in the production profile). Under it, a *staff
-account* — :func:`staff_account`: ``is_staff``, ``is_superuser`` or a member of a role group of
-:data:`govhall.identity.roles.ROLES` — is signed in only once two factors are proven:
+account* — :func:`staff_account`: ``is_staff``, ``is_superuser``, a member of a group (the
+roles of :data:`govhall.identity.roles.ROLES` are groups) or holding a permission directly —
+is signed in only once two factors are proven:
 
 * a password or an SMS code, then one of the account's **own** passkeys (the second step,
   ``govhall.identity.services.passkeys.passkey_second_factor``). Between the two, the session
@@ -15,7 +16,8 @@ account* — :func:`staff_account`: ``is_staff``, ``is_superuser`` or a member o
   registers one, which lifts the confinement. That first passkey is trusted on first use.
 
 A session records what its sign-in proved in :data:`SESSION_FACTORS`; two of them, or a lifted
-confinement, make :func:`session_two_factors` true, which creating an access token also needs.
+confinement, make :func:`session_two_factors` true, which creating an access token also needs
+(and the session must be the token owner's own).
 This module keeps the session state and the rules; the pages and endpoints call it.
 """
 
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +35,6 @@ from django.utils.translation import gettext_lazy as _
 from govhall.core.audit import audit_record_create
 from govhall.core.errors import FieldError, ValidationFailed
 from govhall.identity.models import Passkey, User
-from govhall.identity.roles import ROLES
 from govhall.identity.selectors import passkeys_for_user
 
 #: How long a pending sign-in waits for its second factor.
@@ -47,7 +49,6 @@ STEP_ENROL = "enrol"
 #: A session's factor that is not a sign-in method: a passkey registered while confined.
 FACTOR_ENROLMENT = "passkey_enrolment"
 FACTOR_USER_VERIFICATION = "user_verification"
-ROLE_GROUP_NAMES = tuple(role.group_name for role in ROLES)
 
 
 class SecondFactorRequired(ValidationFailed):
@@ -78,12 +79,14 @@ def policy_on() -> bool:
 
 
 def staff_account(user: Any) -> bool:
-    """Staff for this policy: workbench or admin access, superusers, or any staff role."""
+    """Staff for this policy: workbench or admin access, superusers, any group (the staff
+    roles are groups) or any permission given to the account directly — whoever may do more
+    than a citizen confirms with a second factor."""
     if not getattr(user, "is_authenticated", False) or not isinstance(user, User):
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return user.groups.filter(name__in=ROLE_GROUP_NAMES).exists()
+    return user.groups.exists() or user.user_permissions.exists()
 
 
 def second_factor_required(user: Any) -> bool:
@@ -174,25 +177,40 @@ def session_confined(session: SessionBase) -> bool:
 
 
 def second_factor_enrolled(session: SessionBase, *, user: User, passkey: Passkey) -> bool:
-    """Lift the confinement once ``user`` registered ``passkey`` (call inside the registration's
-    transaction: the audit record goes with it). Returns whether the session was confined."""
+    """Record that the confined ``user`` registered ``passkey`` (call inside the registration's
+    transaction: the audit record goes with it). Returns whether the session was confined: the
+    caller then lifts the confinement with :func:`session_confinement_lift` once the passkey is
+    committed — never a session with two factors and no passkey stored."""
     if not session_confined(session):
         return False
-    factors = [str(f) for f in session.get(SESSION_FACTORS) or []]
     audit_record_create(
         actor=user,
         action="identity.second_factor.enrolled",
         object_type="passkey",
         object_id=str(passkey.uuid),
-        data={"first_factor": factors, "trust": "first_use"},
+        data={
+            "first_factor": [str(f) for f in session.get(SESSION_FACTORS) or []],
+            "trust": "first_use",
+        },
     )
+    return True
+
+
+def session_confinement_lift(session: SessionBase) -> None:
+    """The confined session's enrolment is committed: it now counts two factors."""
+    factors = [str(f) for f in session.get(SESSION_FACTORS) or []]
     session.pop(SESSION_ENROL, None)
     session_factors_set(session, [*factors, FACTOR_ENROLMENT])
-    return True
 
 
 def second_factor_check(session: SessionBase, user: Any) -> None:
     """Raise :class:`SecondFactorRequired` unless ``user`` needs no second factor or this
-    session's sign-in passed it (e.g. before creating an access token)."""
-    if second_factor_required(user) and not session_two_factors(session):
+    session is ``user``'s own and its sign-in passed it (e.g. before creating an access token).
+
+    The session must be ``user``'s: a request authenticated by a bearer token may carry the
+    cookie of someone else's two-factor session, which proves nothing about the token's owner.
+    """
+    if not second_factor_required(user):
+        return
+    if session.get(SESSION_KEY) != str(user.pk) or not session_two_factors(session):
         raise second_factor_error()

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
@@ -453,6 +454,31 @@ def test_staff_tokens_need_a_session_that_passed_the_second_factor(
     page = client.post("/account/tokens/", {"name": "导出", "expires_in_days": 7})
     assert page.status_code == 302
     assert clerk.access_tokens.count() == 2  # type: ignore[attr-defined]
+
+
+def test_a_token_with_someone_elses_two_factor_session_cannot_make_tokens(
+    clerk: User, clerk_key: SoftAuthenticator
+) -> None:
+    """The token authenticates its owner; the cookie beside it is the clerk's own two-factor
+    session, which proves nothing about the owner: refused, nothing made."""
+    owner = User.objects.create_superuser(username="ops.root", password="x")
+    _token, clear = token_create(user=owner, name="ops", expires_in_days=1, actor=None)
+    client = Client()
+    password_step(client)
+    second_step(client, clerk_key)
+    mixed = post(
+        client, "/api/v1/identity/tokens", {"name": "more"}, HTTP_AUTHORIZATION=f"Bearer {clear}"
+    )
+    assert (mixed.status_code, codes(mixed)) == (403, ["sign_in.second_factor_required"])
+    assert owner.access_tokens.count() == 1  # type: ignore[attr-defined]
+    assert clerk.access_tokens.count() == 0  # type: ignore[attr-defined]
+
+
+def test_a_permission_given_directly_makes_an_account_staff() -> None:
+    citizen = User.objects.create_user(username="13985019999", password="x")
+    assert staff_account(citizen) is False
+    citizen.user_permissions.add(Permission.objects.get(codename="verify_in_person"))
+    assert staff_account(User.objects.get(pk=citizen.pk)) is True
 
 
 def test_tokens_made_before_stay_usable(clerk: User) -> None:
