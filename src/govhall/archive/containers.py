@@ -278,11 +278,15 @@ def _unpack(spool: IO[bytes], entry: _Entry) -> tuple[str, str] | None:
                 unpacked.take(data[:room])
                 data = data[room:]
             elif inflater.eof:
-                break
+                # Bytes after the end of the compressed stream, in a later chunk: hidden data.
+                raise _damaged(_("an entry is damaged (its compressed data)"))
             else:
                 # Output shorter than ``room`` means the input ran out, not the room: nothing
                 # stays pending in the decompressor.
-                unpacked.take(inflater.decompress(data, room))
+                try:
+                    unpacked.take(inflater.decompress(data, room))
+                except zlib.error as error:
+                    raise _damaged(_("an entry is damaged (its compressed data)")) from error
                 data = inflater.unconsumed_tail
     if inflater is not None and (not inflater.eof or inflater.unused_data):
         raise _damaged(_("an entry is damaged (its compressed data)"))

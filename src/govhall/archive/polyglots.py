@@ -11,32 +11,47 @@ from __future__ import annotations
 
 import re
 
-MARKUP_OVERLAP = 64
+MARKUP_OVERLAP = 128
 """Longer than any match of ``EMBEDDED_MARKUP``."""
 
 EMBEDDED_MARKUP = re.compile(
-    rb"<\s{0,8}(?:script|html|svg|iframe|object|embed|body|!doctype\s{1,8}html)[\s>/]",
+    rb"<\s{0,8}(?P<tag>script|html|svg|iframe|object|embed|body|style|meta|base|form"
+    rb"|!doctype\s{1,8}html)[\s>/]"
+    # Any tag with an event-handler attribute (``<img src=x onerror=``, ``<video … onload=``):
+    # what runs script in a page without a script element.
+    rb"|<(?P<host>[a-z]{1,10})[^<>]{0,60}?[\s/\"'](?P<handler>on[a-z]{3,20})\s{0,4}=",
     re.IGNORECASE,
 )
 """An HTML or SVG tag anywhere in an image. Stricter than the first kilobyte's check (the tag
-must be followed by a space, ``>`` or ``/``, as a browser needs it), so that the compressed
-data of an ordinary photo does not match by chance: ``<svg`` and one of those bytes occur in
-random data about once in 15 GB."""
+must be followed by a space, ``>`` or ``/``, as a browser needs it; tags that run script only
+through an event handler count with the handler), so that the compressed data of an ordinary
+photo does not match by chance: ``<svg`` and one of those bytes occur in random data about
+once in 15 GB, the four-letter names a thousand times more rarely, and a handler needs ``<``, a
+letter, a separator, ``on``, three letters and ``=`` within 80 bytes."""
 
 # The names of the PDF features that run or carry something other than the page images
-# (ISO 32000-1 §12.6.4.16, §12.6.4.5, §7.11.4, Adobe's RichMedia extension, §12.7.8 XFA).
-# /JS is the key of a JavaScript action whose /S is always /JavaScript: matching the three
-# bytes "/JS" alone would find one in every few tens of MB of compressed page data.
+# (ISO 32000-1 §12.6.4.16, §12.6.4.5, §7.11.4, Adobe's RichMedia extension, §12.7.8 XFA,
+# §12.6.4.13 Rendition). /JS is the key of the script of a JavaScript action (/S /JavaScript)
+# or of a Rendition action (/S /Rendition): both names are refused, so /JS need not be —
+# matching the three bytes "/JS" alone would find one in every few tens of MB of compressed
+# page data. /XFA is refused as a name, whatever follows it (whitespace and comments may).
 PDF_ACTIVE_NAMES = frozenset(
-    {"JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia", "XFA"}
+    {
+        "JavaScript",
+        "JS",
+        "Launch",
+        "EmbeddedFile",
+        "EmbeddedFiles",
+        "RichMedia",
+        "Rendition",
+        "XFA",
+    }
 )
 PDF_ACTIVE_OVERLAP = 192
 """Longer than any match of ``PDF_ACTIVE`` (a name of 16 units, each up to 3 bytes, and more)."""
 
 PDF_ACTIVE = re.compile(
-    rb"/(JavaScript|Launch|EmbeddedFiles?|RichMedia)(?![A-Za-z0-9#])"
-    # /XFA is the key of a form's XML (a stream, an array of streams or a reference to one).
-    rb"|/(XFA)\s{0,8}[\[(<0-9]"
+    rb"/(JavaScript|Launch|EmbeddedFiles?|RichMedia|Rendition|XFA)(?![A-Za-z0-9#])"
     # A name with #xx escapes (``/J#61vaScript``) is decoded and compared.
     rb"|/([A-Za-z0-9]{0,16}#[0-9A-Fa-f]{2}(?:[A-Za-z0-9]|#[0-9A-Fa-f]{2}){0,40})(?![A-Za-z0-9#])"
 )
@@ -50,17 +65,20 @@ ZIP_END_WINDOW = ZIP_END_RECORD_BYTES + 0xFFFF
 
 
 def markup_found(match: re.Match[bytes]) -> str:
-    """``<script`` of ``< SCRIPT>``: what to name in the refusal."""
-    return "<" + match.group(0)[1:-1].strip().decode("ascii").lower()
+    """``<script`` of ``< SCRIPT>``, ``<img onerror`` of ``<IMG src=x onerror=``: what to name
+    in the refusal."""
+    if match["tag"] is not None:
+        return "<" + b" ".join(match["tag"].split()).decode("ascii").lower()
+    return f"<{match['host'].decode('ascii').lower()} {match['handler'].decode('ascii').lower()}"
 
 
 def pdf_active_name(match: re.Match[bytes]) -> str | None:
     """The active feature a match of ``PDF_ACTIVE`` names (``/JavaScript``), or ``None`` for an
     escaped name that decodes to something harmless (``/Times#20New#20Roman``)."""
-    plain = match.group(1) or match.group(2)
+    plain = match.group(1)
     if plain is not None:
         return "/" + plain.decode("ascii")
-    decoded = _NAME_ESCAPE.sub(lambda escape: bytes.fromhex(escape.group(1).decode()), match[3])
+    decoded = _NAME_ESCAPE.sub(lambda escape: bytes.fromhex(escape.group(1).decode()), match[2])
     name = decoded.decode("latin-1")
     return "/" + name if name in PDF_ACTIVE_NAMES else None
 

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.utils import translation
 
 from govhall.archive.blobs import blob_name
+from govhall.archive.containers import CHUNK_BYTES
 from govhall.archive.models import StoredFile
 from govhall.archive.samples import OFD_XML, make_ofd
 from govhall.archive.services import stored_file_put
@@ -427,6 +428,10 @@ def png_with_text_at(offset: int, text: bytes) -> bytes:
         png_with_text_at(65_536 - 3, b"<script src=//evil.example>"),  # across two chunks
         png_with_text_at(200_000, b"<SVG/onload=alert(1)>"),
         JFIF + b"\xff\xfe\x08\x02" + b"." * 1900 + b"<iframe src=x>" + b"." * 142 + JPEG[20:],
+        png_with_text_at(30_000, b"<img src=x onerror=alert(document.domain)>"),
+        png_with_text_at(65_536 - 20, b"<video><source onerror='alert(1)'>"),
+        png_with_text_at(40_000, b"<DETAILS open ONTOGGLE = alert(1)>"),
+        png_with_text_at(50_000, b"<meta http-equiv=refresh content='0;url=javascript:x'>"),
     ],
 )
 def test_web_markup_anywhere_in_an_image_is_refused(citizen: Any, data: bytes) -> None:
@@ -437,6 +442,9 @@ def test_web_markup_anywhere_in_an_image_is_refused(citizen: Any, data: bytes) -
 def test_the_polyglot_message_names_what_is_hidden(citizen: Any) -> None:
     assert message(citizen, png_with_text_at(20_000, b"< Script >"), "a.png") == (
         "The image also holds web page markup (<script); it is refused."
+    )
+    assert message(citizen, png_with_text_at(20_000, b"<IMG src=x OnError=1>"), "a.png") == (
+        "The image also holds web page markup (<img onerror); it is refused."
     )
     assert message(citizen, JPEG + zip_of(("a", b"b")), "a.jpg") == (
         "The file also holds a ZIP archive (a hidden second file); it is refused."
@@ -454,6 +462,9 @@ def test_the_polyglot_message_names_what_is_hidden(citizen: Any) -> None:
         (b"<< /Type /RichMedia >>", "/RichMedia"),
         (b"<< /AcroForm << /XFA 12 0 R >> >>", "/XFA"),
         (b"<< /AcroForm << /XFA [(preamble) 12 0 R] >> >>", "/XFA"),
+        (b"<< /AcroForm << /XFA %a comment\n 12 0 R >> >>", "/XFA"),
+        (b"<< /AcroForm << /XFA" + b" " * 40 + b"12 0 R >> >>", "/XFA"),
+        (b"<< /S /Rendition /JS (app.alert(1)) /R 9 0 R >>", "/Rendition"),
         (b"<< /S /J#61vaScript /JS (x) >>", "/JavaScript"),
         (b"<< /S/#4A#61#76#61#53#63#72#69#70#74>>", "/JavaScript"),
         (b"<< /S /JavaScript /J#53 (x) >>", "/JavaScript"),
@@ -475,3 +486,57 @@ def test_active_content_across_a_chunk_boundary_is_found(citizen: Any) -> None:
     data = make_pdf(comment=b"x" * padding + b" /S /JavaScript")
     assert data.index(b"/JavaScript") < 65_536 < data.index(b"/JavaScript") + 11
     assert codes(citizen, data, "a.pdf") == ["file.pdf_active_content"]
+
+
+def raw_zip(*entries: tuple[str, bytes, bytes]) -> bytes:
+    """A ZIP of deflated entries whose compressed bytes are given as they are (name, plain,
+    compressed), for damage the ``zipfile`` writer never makes."""
+    local, central = b"", b""
+    for name, plain, compressed in entries:
+        raw = name.encode()
+        crc = zlib.crc32(plain)
+        fields = (8, 0x4800, 0x5C25, crc, len(compressed), len(plain), len(raw))
+        central += struct.pack(
+            "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, *fields, 0, 0, 0, 0, 0, len(local)
+        )
+        central += raw
+        local += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, *fields, 0) + raw + compressed
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), len(local), 0
+    )
+    return local + central + end
+
+
+def deflated(data: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+def test_damaged_compressed_data_is_refused_not_a_server_error(citizen: Any) -> None:
+    """Invalid deflate data (a reserved block type), and bytes hidden after the end of an
+    entry's compressed stream — in the chunk where it ends, or alone in the next one."""
+    content = b"<a/>" * 100
+    honest = raw_zip(
+        ("OFD.xml", OFD_XML, deflated(OFD_XML)), ("Doc_0/a.xml", content, deflated(content))
+    )
+    assert stored(citizen, honest, "a.ofd", accept=["ofd"]).size == len(honest)
+    reserved = raw_zip(
+        ("OFD.xml", OFD_XML, deflated(OFD_XML)), ("Doc_0/a.xml", content, b"\x07" + b"\x00" * 20)
+    )
+    near = raw_zip(
+        ("OFD.xml", OFD_XML, deflated(OFD_XML)),
+        ("Doc_0/a.xml", content, deflated(content) + b"hidden"),
+    )
+    # A stream of one stored block that ends exactly where the first 64 KiB chunk of the entry
+    # ends: the hidden bytes come alone in the next chunk.
+    block = b"<a/>" * 16_382 + b"<b>"
+    assert len(block) == CHUNK_BYTES - 5
+    stream = b"\x01" + struct.pack("<2H", len(block), len(block) ^ 0xFFFF) + block
+    assert zlib.decompress(stream, -zlib.MAX_WBITS) == block
+    ofd = ("OFD.xml", OFD_XML, deflated(OFD_XML))
+    assert stored(citizen, raw_zip(ofd, ("Doc_0/b.xml", block, stream)), "b.ofd", accept=["ofd"])
+    later = raw_zip(ofd, ("Doc_0/b.xml", block, stream + b"hidden"))
+    for damaged in (reserved, near, later):
+        assert message(citizen, damaged, "a.ofd", accept=["ofd"]) == (
+            "The OFD file is damaged: an entry is damaged (its compressed data)."
+        )
