@@ -159,7 +159,8 @@ ROLES = (
             "core.view_auditrecord",
             "core.receive_integrity_alerts",
             "identity.view_signinattempt",
-            "archive.view_*",
+            "archive.view_archivevolume",
+            "archive.view_archiveentry",
         ),
     ),
 )

@@ -8,7 +8,7 @@ import datetime
 import errno
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
+from govhall.core import health_views
 from govhall.core.health import Status, health_report
 from govhall.core.integrity import integrity_result_record
 from govhall.core.models import AuditRecord, OutboxEvent
@@ -28,6 +29,15 @@ from govhall.core.models import AuditRecord, OutboxEvent
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 11, 28, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def fresh_reports(settings: Any) -> Iterator[None]:
+    """Each request runs the checks (the view's memo is the subject of one test only, which
+    leaves no report behind for later tests)."""
+    settings.GOVHALL = {**settings.GOVHALL, "HEALTH_CACHE_SECONDS": 0}
+    yield
+    health_views._last = None
 
 
 @pytest.fixture
@@ -248,3 +258,16 @@ def test_each_verification_records_its_result_in_the_chain() -> None:
     assert event.payload["check"] == "audit_chain"
     assert event.payload["audit_sequence"] == broken.sequence
     assert event.payload["problems"] == 1
+
+
+def test_probes_within_the_interval_share_one_report(verified: None, settings: Any) -> None:
+    settings.GOVHALL = {**settings.GOVHALL, "HEALTH_CACHE_SECONDS": 60, "HEALTH_MIN_FREE_BYTES": 1}
+    health_views._last = None  # whatever an earlier request of this process left
+    assert Client().get("/health/ready").status_code == 200
+    full = OSError(errno.ENOSPC, "No space left on device")
+    with mock.patch.object(default_storage, "save", side_effect=full) as save:
+        assert Client().get("/health/ready").status_code == 200  # the report of before
+        assert save.call_count == 0
+        settings.GOVHALL = {**settings.GOVHALL, "HEALTH_CACHE_SECONDS": 0}
+        assert Client().get("/health/ready").status_code == 503
+        assert save.call_count == 1
