@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -37,6 +38,7 @@ from govhall.identity.models import (
     SignInAttempt,
     User,
 )
+from govhall.identity.roles import separated_roles_held
 from govhall.identity.selectors import person_find_by_id_number
 from govhall.identity.services import person_reveal_id_number
 from govhall.identity.services.assurance import (
@@ -51,8 +53,33 @@ def _region_scoped(request: HttpRequest, queryset: QuerySet[Any], path: str) -> 
     return StaffScope.for_user(request.user).filter(queryset, region=path)
 
 
+class GovhallUserChangeForm(UserChangeForm):  # type: ignore[type-arg]
+    """Refuses an account holding two of graded protection's three administrators."""
+
+    def clean_groups(self) -> Any:
+        groups = self.cleaned_data.get("groups")
+        held = separated_roles_held(group.name for group in groups or [])
+        if len(held) > 1:
+            raise forms.ValidationError(
+                _(
+                    "One account may hold only one of the three administrator roles (system, "
+                    "security, audit) of graded protection; chosen: %(roles)s."
+                )
+                % {"roles": "; ".join(role.group_name for role in held)},
+                code="groups.separated_administrators",
+            )
+        return groups
+
+
+#: What only a superuser may change on an account, and nobody but a superuser on their own:
+#: rights and the superuser flag (a security administrator cannot raise themself).
+RIGHTS_FIELDS = ("is_superuser", "user_permissions")
+OWN_RIGHTS_FIELDS = ("groups", "is_staff", "is_active", *RIGHTS_FIELDS)
+
+
 @admin.register(User)
 class GovhallUserAdmin(UserAdmin):  # type: ignore[type-arg]
+    form = GovhallUserChangeForm
     list_display = ("username", "display_name", "department", "region", "is_staff")
     list_select_related = ("department", "region")
     autocomplete_fields = ("department", "region")
@@ -60,6 +87,26 @@ class GovhallUserAdmin(UserAdmin):  # type: ignore[type-arg]
         *(UserAdmin.fieldsets or ()),
         (_("Scope"), {"fields": ("display_name", "department", "region")}),
     )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Only a superuser changes a superuser (its password included: Django's password page
+        asks this too)."""
+        if (
+            obj is not None
+            and obj.is_superuser
+            and not getattr(request.user, "is_superuser", False)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Security administrators assign roles, but not rights outside them, not the superuser
+        flag, and nothing of their own account (another administrator does: four eyes)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if getattr(request.user, "is_superuser", False):
+            return fields
+        own = obj is not None and obj.pk == request.user.pk
+        return [*fields, *(OWN_RIGHTS_FIELDS if own else RIGHTS_FIELDS)]
 
 
 class AssuranceEventInline(admin.TabularInline):  # type: ignore[type-arg]

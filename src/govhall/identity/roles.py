@@ -12,6 +12,7 @@ licences) are added here as they arrive.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,8 +151,45 @@ ROLES = (
             "core.view_auditrecord",
         ),
     ),
-    # 安全审计员 of graded protection's separated administrators: reads the trails and is told
-    # when an integrity verification fails (core.integrity); changes nothing.
+    # The three separated administrators of graded protection (等保 三员: 系统管理员, 安全管理员,
+    # 审计管理员): one account holds at most one of them (SEPARATED_ADMINISTRATORS).
+    # 系统管理员: the platform's reference data and connections — regions, departments, the
+    # working-day calendar, connected systems, the outbox — not accounts, rights or the trails.
+    Role(
+        "system_administrator",
+        "系统管理员 System administrators",
+        (
+            "core.view_region",
+            "core.add_region",
+            "core.change_region",
+            "core.view_department",
+            "core.add_department",
+            "core.change_department",
+            "core.view_calendaryear",
+            "core.add_calendaryear",
+            "core.change_calendaryear",
+            "core.view_outboxevent",
+            "identity.view_connectedsystem",
+            "identity.add_connectedsystem",
+            "identity.change_connectedsystem",
+        ),
+    ),
+    # 安全管理员: accounts and their rights (groups, activation, scope), access tokens and
+    # sign-ins — not the reference data, and not the audit trail, which audits them.
+    Role(
+        "security_administrator",
+        "安全管理员 Security administrators",
+        (
+            "identity.view_user",
+            "identity.add_user",
+            "identity.change_user",
+            "auth.view_group",
+            "identity.view_personalaccesstoken",
+            "identity.view_signinattempt",
+        ),
+    ),
+    # 安全审计员 (审计管理员): reads the trails and is told when an integrity verification fails
+    # (core.integrity); changes nothing.
     Role(
         "security_auditor",
         "安全审计员 Security auditors",
@@ -164,6 +202,16 @@ ROLES = (
         ),
     ),
 )
+
+
+SEPARATED_ADMINISTRATORS = ("system_administrator", "security_administrator", "security_auditor")
+"""Graded protection's three administrators: no account may hold two of them."""
+
+
+def separated_roles_held(group_names: Iterable[str]) -> list[Role]:
+    """The separated administrator roles among ``group_names``; more than one is refused."""
+    names = set(group_names)
+    return [r for r in ROLES if r.key in SEPARATED_ADMINISTRATORS and r.group_name in names]
 
 
 def _permission_filter(entries: tuple[str, ...]) -> Q:
