@@ -97,13 +97,10 @@ api.add_router("/licenses/", licenses_router)
 api.add_router("/notifications/", notifications_router)
 
 
-problem = problem_document
-
-
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     errors = [error.as_dict() for error in exc.errors] if isinstance(exc, ValidationFailed) else []
-    response = problem(exc.status, str(exc.title), str(exc.detail), errors)
+    response = problem_document(exc.status, str(exc.title), str(exc.detail), errors)
     if isinstance(exc, TooManyAttempts):
         response["Retry-After"] = str(exc.retry_after)
     return response
@@ -125,17 +122,21 @@ def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
                 % {"reason": error.get("msg", "")},
             }
         )
-    return problem(422, _("Invalid input"), _("The request contains invalid fields."), errors)
+    return problem_document(
+        422, _("Invalid input"), _("The request contains invalid fields."), errors
+    )
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return problem(exc.status_code, str(exc.message), str(exc.message), [])
+    return problem_document(exc.status_code, str(exc.message), str(exc.message), [])
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return problem(401, _("Authentication required"), _("Log in to use this endpoint."), [])
+    return problem_document(
+        401, _("Authentication required"), _("Log in to use this endpoint."), []
+    )
 
 
 @api.exception_handler(DjangoDatabaseError)

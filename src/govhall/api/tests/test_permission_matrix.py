@@ -27,6 +27,32 @@ USER = "user"  # a signed-in account: session (with CSRF) or bearer token
 SIGNING_IN = "signing_in"  # anyone: the call itself signs in (passkey assertion)
 PENDING = "pending"  # a session holding a pending staff sign-in (second factor); else 401
 
+#: The case actions of the API, by who takes them (the object-level matrix, core/tests, refuses
+#: each to everyone else).
+CASE_ACTIONS_STAFF = (
+    "accept",
+    "refuse",
+    "request-supplement",
+    "review",
+    "approve",
+    "reject",
+    "deliver",
+    "suspend",
+    "resume",
+    "start-special-procedure",
+    "end-special-procedure",
+    "request-extension",
+    "approve-extension",
+    "refuse-extension",
+    "waive-material",
+    "record-visit",
+    "close",
+    "pass-pre-review",
+    "return-pre-review",
+    "receive",
+)
+CASE_ACTIONS_APPLICANT = ("supplement", "resubmit-pre-review", "withdraw")
+
 ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/calendar/working-days/add"): PUBLIC,
     ("GET", "/api/v1/catalog/items"): PUBLIC,
@@ -69,31 +95,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/notifications/{notification_uuid}/read"): USER,
     **{
         ("POST", f"/api/v1/cases/{{number}}/actions/{action}"): USER
-        for action in (
-            "accept",
-            "refuse",
-            "request-supplement",
-            "supplement",
-            "review",
-            "approve",
-            "reject",
-            "deliver",
-            "suspend",
-            "resume",
-            "start-special-procedure",
-            "end-special-procedure",
-            "request-extension",
-            "approve-extension",
-            "refuse-extension",
-            "waive-material",
-            "record-visit",
-            "close",
-            "pass-pre-review",
-            "return-pre-review",
-            "resubmit-pre-review",
-            "receive",
-            "withdraw",
-        )
+        for action in (*CASE_ACTIONS_STAFF, *CASE_ACTIONS_APPLICANT)
     },
 }
 SAMPLE_PATH_VALUES = {

@@ -29,6 +29,7 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from govhall.api.tests.test_permission_matrix import CASE_ACTIONS_APPLICANT, CASE_ACTIONS_STAFF
 from govhall.api.urls import api
 from govhall.cases.models import ApplicationDraft, Case, CaseAction, MaterialUpload
 from govhall.cases.tests.conftest import clerk, new_case, other_clerk, version, zhang  # noqa: F401
@@ -647,30 +648,9 @@ for _method, _path, _allowed in [
     ("POST", "/api/v1/notifications/{notification_uuid}/read", OWNER),
 ]:
     _api_write(_method, _path, _allowed)
-for _action in (
-    "accept",
-    "refuse",
-    "request-supplement",
-    "review",
-    "approve",
-    "reject",
-    "deliver",
-    "suspend",
-    "resume",
-    "start-special-procedure",
-    "end-special-procedure",
-    "request-extension",
-    "approve-extension",
-    "refuse-extension",
-    "waive-material",
-    "record-visit",
-    "close",
-    "pass-pre-review",
-    "return-pre-review",
-    "receive",
-):
+for _action in CASE_ACTIONS_STAFF:
     _api_write("POST", f"/api/v1/cases/{{number}}/actions/{_action}", PROCESSING_STAFF)
-for _action in ("supplement", "resubmit-pre-review", "withdraw"):
+for _action in CASE_ACTIONS_APPLICANT:
     _api_write("POST", f"/api/v1/cases/{{number}}/actions/{_action}", APPLICANT_SIDE)
 
 

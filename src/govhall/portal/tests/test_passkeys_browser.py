@@ -34,16 +34,22 @@ pytestmark = [
 TIMEOUT_MS = 15_000
 
 
-@pytest.fixture
-def origin(live_server: Any, settings: Any) -> str:
-    """The live server as http://localhost:<port>, the only origin passkeys are valid for."""
+def passkey_origin(live_server: Any, settings: Any, **policy: Any) -> str:
+    """The live server as http://localhost:<port>, the only origin passkeys are valid for
+    (``policy``: more ``GOVHALL`` settings)."""
     url = f"http://localhost:{live_server.thread.port}"
     settings.GOVHALL = {
         **settings.GOVHALL,
         "WEBAUTHN_RP_ID": "localhost",
         "WEBAUTHN_ORIGINS": [url],
+        **policy,
     }
     return url
+
+
+@pytest.fixture
+def origin(live_server: Any, settings: Any) -> str:
+    return passkey_origin(live_server, settings)
 
 
 @pytest.fixture

@@ -18,7 +18,11 @@ from playwright.sync_api import expect
 
 from govhall.conftest import SCREENSHOTS
 from govhall.identity.models import Passkey, SignInAttempt, User
-from govhall.portal.tests.test_passkeys_browser import session_user_id, virtual_authenticator
+from govhall.portal.tests.test_passkeys_browser import (
+    passkey_origin,
+    session_user_id,
+    virtual_authenticator,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,14 +36,7 @@ QUEUE = "/workbench/cases/"
 
 @pytest.fixture
 def origin(live_server: Any, settings: Any) -> str:
-    url = f"http://localhost:{live_server.thread.port}"
-    settings.GOVHALL = {
-        **settings.GOVHALL,
-        "WEBAUTHN_RP_ID": "localhost",
-        "WEBAUTHN_ORIGINS": [url],
-        "STAFF_SECOND_FACTOR": True,
-    }
-    return url
+    return passkey_origin(live_server, settings, STAFF_SECOND_FACTOR=True)
 
 
 @pytest.fixture
